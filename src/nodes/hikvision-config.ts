@@ -1,0 +1,86 @@
+/**
+ * Config node `hikvision-config`: one device's ISAPI address and login, and the port (with its
+ * device authentication and TLS) where that device's pushes arrive. Credentials stay in Node-RED's
+ * credential store: never in flow JSON, never logged.
+ */
+import fs from 'node:fs';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { DeviceTarget } from '../isapi/device-target';
+import { parseAllowList, type DeviceAuthMode, type ListenSettings } from '../server/listen-settings';
+
+export interface HikvisionConfigDef extends NodeDef {
+  host: string;
+  port: string | number;
+  protocol: 'http' | 'https';
+  rejectUnauthorized: boolean;
+  listenPort: string | number;
+  listenBind: string;
+  listenAuth: DeviceAuthMode;
+  listenTls: boolean;
+  tlsCert: string;
+  tlsKey: string;
+  allowList: string;
+}
+
+export interface HikvisionConfigCredentials {
+  username?: string;
+  password?: string;
+  listenUsername?: string;
+  listenPassword?: string;
+}
+
+export interface HikvisionConfigNode extends Node<HikvisionConfigCredentials> {
+  device: DeviceTarget;
+  listen: ListenSettings;
+  /** Why the listening settings cannot be used (unreadable certificate…), or null. */
+  listenError: string | null;
+}
+
+export function toPort(value: string | number | undefined, fallback: number): number {
+  const n = typeof value === 'number' ? value : parseInt(value ?? '', 10);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : fallback;
+}
+
+export default function register(RED: NodeAPI): void {
+  function HikvisionConfig(this: HikvisionConfigNode, def: HikvisionConfigDef): void {
+    RED.nodes.createNode(this, def);
+    const creds = this.credentials;
+    this.device = {
+      host: (def.host || '').trim(),
+      port: toPort(def.port, def.protocol === 'https' ? 443 : 80),
+      protocol: def.protocol === 'https' ? 'https' : 'http',
+      rejectUnauthorized: def.rejectUnauthorized === true,
+      username: creds.username ?? '',
+      password: creds.password ?? '',
+    };
+    this.listenError = null;
+    let tls: ListenSettings['tls'];
+    if (def.listenTls) {
+      try {
+        tls = { cert: fs.readFileSync(def.tlsCert, 'utf8'), key: fs.readFileSync(def.tlsKey, 'utf8') };
+      } catch (err) {
+        this.listenError = `cannot read TLS certificate/key: ${(err as Error).message}`;
+      }
+    }
+    this.listen = {
+      port: toPort(def.listenPort, 8088),
+      bind: (def.listenBind || '').trim(),
+      auth: {
+        mode: def.listenAuth === 'basic' || def.listenAuth === 'digest' ? def.listenAuth : 'none',
+        username: creds.listenUsername ?? '',
+        password: creds.listenPassword ?? '',
+      },
+      tls,
+      allow: parseAllowList(def.allowList),
+    };
+  }
+
+  RED.nodes.registerType<HikvisionConfigNode, HikvisionConfigDef, unknown, HikvisionConfigCredentials>('hikvision-config', HikvisionConfig, {
+    credentials: {
+      username: { type: 'text' },
+      password: { type: 'password' },
+      listenUsername: { type: 'text' },
+      listenPassword: { type: 'password' },
+    },
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * The Node-RED under test: 4.1 or 5.0, chosen by NODE_RED_PACKAGE (scripts/run-tests.js runs the
+ * node tests once with each). Node-RED 5 declares Node 22 but runs embedded on Node 20 when told
+ * to skip its build check.
+ */
+import helper from 'node-red-node-test-helper';
+import path from 'node:path';
+
+export const nodeRedPackage = process.env.NODE_RED_PACKAGE ?? 'node-red';
+// SKIP_BUILD_CHECK is a Node-RED 5 setting the typings do not know yet.
+const settings = { SKIP_BUILD_CHECK: true, logging: { console: { level: 'off' as const, metrics: false, audit: false } } };
+helper.init(require.resolve(nodeRedPackage), settings as unknown as Parameters<typeof helper.init>[1]);
+
+export { helper };
+
+/** The built node module for a node type, as Node-RED loads it. */
+export function nodeModule(type: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED loads node files with require
+  const mod = require(path.resolve(__dirname, '../../src/nodes', `${type}.js`)) as { default?: unknown };
+  return mod.default ?? mod;
+}

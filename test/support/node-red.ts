@@ -3,7 +3,7 @@
  * node tests once with each). Node-RED 5 declares Node 22 but runs embedded on Node 20 when told
  * to skip its build check.
  */
-import helper from 'node-red-node-test-helper';
+import helper, { type TestNodeInitializer } from 'node-red-node-test-helper';
 import path from 'node:path';
 
 export const nodeRedPackage = process.env.NODE_RED_PACKAGE ?? 'node-red';
@@ -14,8 +14,21 @@ helper.init(require.resolve(nodeRedPackage), settings as unknown as Parameters<t
 export { helper };
 
 /** The built node module for a node type, as Node-RED loads it. */
-export function nodeModule(type: string): unknown {
+export function nodeModule(type: string): TestNodeInitializer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED loads node files with require
-  const mod = require(path.resolve(__dirname, '../../src/nodes', `${type}.js`)) as { default?: unknown };
-  return mod.default ?? mod;
+  const mod = require(path.resolve(__dirname, '../../src/nodes', `${type}.js`)) as { default: TestNodeInitializer };
+  return mod.default;
+}
+
+/** Loads a flow; helper.load takes an array of node modules at run time, though its typings say one. */
+export function loadFlow(
+  modules: TestNodeInitializer[],
+  flow: ({ id: string; type: string } & Record<string, unknown>)[],
+  credentials?: Record<string, Record<string, string>>,
+): Promise<void> {
+  return helper.load(
+    modules as unknown as TestNodeInitializer,
+    flow as Parameters<typeof helper.load>[1],
+    credentials as Parameters<typeof helper.load>[2],
+  );
 }

@@ -1,0 +1,148 @@
+/**
+ * Node `hikvision-listener`: the events Hikvision devices push over HTTP ("HTTP listening"),
+ * one message per event. The port, its TLS and device authentication come from the
+ * `hikvision-config` node; the server is shared per port with every other node that uses it.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { HikEvent } from '../push/hik-event';
+import type { PushError } from '../push/push-error';
+import { portRegistry, normalisePath, type RouteLease, type ServerState } from '../server/port-registry';
+import { PushRoute, type PushMeta, type PushSubscriber } from '../server/push-route';
+import { toEmailAttachments } from '../push/email-attachments';
+import type { HikvisionConfigNode } from './hikvision-config';
+import { StatusThrottle } from './status-throttle';
+import { localAddresses } from '../net/local-addresses';
+
+interface ListenerDef extends NodeDef {
+  config: string;
+  path: string;
+  images: 'buffer' | 'none';
+  replays: 'pass' | 'tag' | 'drop';
+  attachments: boolean;
+}
+
+export interface ListenerMessage extends NodeMessage {
+  payload: HikEvent;
+  topic: string;
+  remoteAddress: string;
+  replay?: true;
+  attachments?: ReturnType<typeof toEmailAttachments>;
+}
+
+/** Warnings about misbehaving clients at most this often, so a scanner cannot flood the log. */
+const CLIENT_ERROR_WARN_MS = 60_000;
+
+export default function register(RED: NodeAPI): void {
+  function HikvisionListener(this: Node, def: ListenerDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const config = RED.nodes.getNode(def.config) as HikvisionConfigNode | null;
+    const status = new StatusThrottle((s) => node.status(s));
+    if (!config) {
+      status.now({ fill: 'red', shape: 'ring', text: RED._('hikvision-listener.status.no-config') });
+      return;
+    }
+    if (config.listenError) {
+      node.error(config.listenError);
+      status.now({ fill: 'red', shape: 'ring', text: RED._('hikvision-listener.status.tls-error') });
+      return;
+    }
+    const settings = config.listen;
+    const wantImages = def.images !== 'none';
+    const replays = def.replays === 'drop' || def.replays === 'pass' ? def.replays : 'tag';
+    const port = settings.port;
+    let count = 0;
+    let listening = false;
+    let lastClientWarning = 0;
+
+    const deliver = (event: HikEvent, meta: PushMeta): void => {
+      if (event.replay && replays === 'drop') return;
+      const payload = wantImages ? event : { ...event, images: [] };
+      const source = event.ipAddress ?? meta.remoteAddress.replace(/^::ffff:/, '');
+      const msg: ListenerMessage = {
+        payload,
+        topic: `hikvision/${source}/${event.eventType}`,
+        remoteAddress: meta.remoteAddress,
+      };
+      if (event.replay && replays === 'tag') {
+        msg.replay = true;
+        msg.topic += '/replay';
+      }
+      if (def.attachments && payload.images.length > 0) msg.attachments = toEmailAttachments(payload.images);
+      node.send(msg);
+    };
+
+    const subscriber: PushSubscriber = {
+      images: wantImages,
+      onEvents(events, meta) {
+        for (const event of events) deliver(event, meta);
+        count += events.length;
+        const last = events.at(-1);
+        if (last) {
+          const time = new Date().toTimeString().slice(0, 8);
+          status.later({ fill: 'green', shape: 'dot', text: `:${port} · ${count} · ${last.eventType} ${time}` });
+        }
+      },
+      onError(error: PushError, meta) {
+        const msg = { payload: error.raw, topic: `hikvision/${meta.remoteAddress}/error`, remoteAddress: meta.remoteAddress, code: error.code };
+        node.error(RED._('hikvision-listener.errors.bad-body', { code: error.code, detail: error.message, remote: meta.remoteAddress }), msg);
+        status.later({ fill: 'yellow', shape: 'dot', text: `:${port} · ${count} · ${error.code}` });
+      },
+      onRejected(reason) {
+        node.warn(reason);
+      },
+    };
+
+    let lease: RouteLease<PushRoute> | null = null;
+    let unsubscribe: (() => void) | null = null;
+    try {
+      const server = portRegistry.server({ port, bind: settings.bind, tls: settings.tls });
+      lease = server.use(normalisePath(def.path), 'Hikvision listener', () => new PushRoute(settings));
+      if (lease.route.settings !== settings && lease.route.settings.auth.mode !== settings.auth.mode) {
+        node.warn(RED._('hikvision-listener.errors.shared-route', { port }));
+      }
+      unsubscribe = lease.route.subscribe(subscriber);
+      const onState = (state: ServerState) => {
+        if (state.kind === 'listening') {
+          listening = true;
+          status.now({ fill: 'green', shape: 'dot', text: RED._('hikvision-listener.status.listening', { port: state.port }) });
+        } else if (state.kind === 'error') {
+          listening = false;
+          const text = state.code === 'EADDRINUSE'
+            ? RED._('hikvision-listener.status.in-use', { port })
+            : `${state.code} :${port}`;
+          status.now({ fill: 'red', shape: 'ring', text });
+          node.error(RED._('hikvision-listener.errors.listen', { port, detail: state.message }));
+        }
+      };
+      const onClientError = (code: string) => {
+        const now = Date.now();
+        if (now - lastClientWarning < CLIENT_ERROR_WARN_MS) return;
+        lastClientWarning = now;
+        node.warn(RED._('hikvision-listener.errors.client', { port, code }));
+      };
+      server.on('state', onState);
+      server.on('clientError', onClientError);
+      onState(server.state);
+      if (server.state.kind === 'starting') status.now({ fill: 'yellow', shape: 'ring', text: `:${port}` });
+      node.on('close', (_removed: boolean, done: () => void) => {
+        server.off('state', onState);
+        server.off('clientError', onClientError);
+        status.stop();
+        unsubscribe?.();
+        const closing = lease?.release() ?? Promise.resolve();
+        closing.then(() => done(), () => done());
+      });
+    } catch (err) {
+      status.now({ fill: 'red', shape: 'ring', text: `:${port} ${listening ? '' : 'unavailable'}`.trim() });
+      node.error((err as Error).message);
+    }
+  }
+
+  RED.nodes.registerType('hikvision-listener', HikvisionListener);
+
+  // The editor shows the URL to enter on the device: it needs this machine's address.
+  RED.httpAdmin.get('/hikvision/addresses', RED.auth.needsPermission('hikvision.read'), (_req, res) => {
+    res.json({ addresses: localAddresses() });
+  });
+}

@@ -37,7 +37,7 @@ export function parseAuthParams(text: string): Map<string, string> {
   const params = new Map<string, string>();
   const pattern = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const quoted = match[2];
+    const quoted = match[2] as string | undefined; // an unmatched group is undefined at run time
     params.set(match[1].toLowerCase(), quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : match[3]);
   }
   return params;

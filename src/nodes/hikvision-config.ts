@@ -12,11 +12,11 @@ export interface HikvisionConfigDef extends NodeDef {
   host: string;
   port: string | number;
   protocol: 'http' | 'https';
-  rejectUnauthorized: boolean;
+  rejectUnauthorized?: boolean;
   listenPort: string | number;
   listenBind: string;
   listenAuth: DeviceAuthMode;
-  listenTls: boolean;
+  listenTls?: boolean;
   tlsCert: string;
   tlsKey: string;
   allowList: string;

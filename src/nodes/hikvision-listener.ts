@@ -35,15 +35,14 @@ const CLIENT_ERROR_WARN_MS = 60_000;
 export default function register(RED: NodeAPI): void {
   function HikvisionListener(this: Node, def: ListenerDef): void {
     RED.nodes.createNode(this, def);
-    const node = this;
     const config = RED.nodes.getNode(def.config) as HikvisionConfigNode | null;
-    const status = new StatusThrottle((s) => node.status(s));
+    const status = new StatusThrottle((s) => this.status(s));
     if (!config) {
       status.now({ fill: 'red', shape: 'ring', text: RED._('hikvision-listener.status.no-config') });
       return;
     }
     if (config.listenError) {
-      node.error(config.listenError);
+      this.error(config.listenError);
       status.now({ fill: 'red', shape: 'ring', text: RED._('hikvision-listener.status.tls-error') });
       return;
     }
@@ -52,7 +51,6 @@ export default function register(RED: NodeAPI): void {
     const replays = def.replays === 'drop' || def.replays === 'pass' ? def.replays : 'tag';
     const port = settings.port;
     let count = 0;
-    let listening = false;
     let lastClientWarning = 0;
 
     const deliver = (event: HikEvent, meta: PushMeta): void => {
@@ -69,12 +67,12 @@ export default function register(RED: NodeAPI): void {
         msg.topic += '/replay';
       }
       if (def.attachments && payload.images.length > 0) msg.attachments = toEmailAttachments(payload.images);
-      node.send(msg);
+      this.send(msg);
     };
 
     const subscriber: PushSubscriber = {
       images: wantImages,
-      onEvents(events, meta) {
+      onEvents: (events, meta) => {
         for (const event of events) deliver(event, meta);
         count += events.length;
         const last = events.at(-1);
@@ -83,13 +81,13 @@ export default function register(RED: NodeAPI): void {
           status.later({ fill: 'green', shape: 'dot', text: `:${port} · ${count} · ${last.eventType} ${time}` });
         }
       },
-      onError(error: PushError, meta) {
+      onError: (error: PushError, meta) => {
         const msg = { payload: error.raw, topic: `hikvision/${meta.remoteAddress}/error`, remoteAddress: meta.remoteAddress, code: error.code };
-        node.error(RED._('hikvision-listener.errors.bad-body', { code: error.code, detail: error.message, remote: meta.remoteAddress }), msg);
+        this.error(RED._('hikvision-listener.errors.bad-body', { code: error.code, detail: error.message, remote: meta.remoteAddress }), msg);
         status.later({ fill: 'yellow', shape: 'dot', text: `:${port} · ${count} · ${error.code}` });
       },
-      onRejected(reason) {
-        node.warn(reason);
+      onRejected: (reason) => {
+        this.warn(reason);
       },
     };
 
@@ -99,33 +97,31 @@ export default function register(RED: NodeAPI): void {
       const server = portRegistry.server({ port, bind: settings.bind, tls: settings.tls });
       lease = server.use(normalisePath(def.path), 'Hikvision listener', () => new PushRoute(settings));
       if (lease.route.settings !== settings && lease.route.settings.auth.mode !== settings.auth.mode) {
-        node.warn(RED._('hikvision-listener.errors.shared-route', { port }));
+        this.warn(RED._('hikvision-listener.errors.shared-route', { port }));
       }
       unsubscribe = lease.route.subscribe(subscriber);
       const onState = (state: ServerState) => {
         if (state.kind === 'listening') {
-          listening = true;
           status.now({ fill: 'green', shape: 'dot', text: RED._('hikvision-listener.status.listening', { port: state.port }) });
         } else if (state.kind === 'error') {
-          listening = false;
           const text = state.code === 'EADDRINUSE'
             ? RED._('hikvision-listener.status.in-use', { port })
             : `${state.code} :${port}`;
           status.now({ fill: 'red', shape: 'ring', text });
-          node.error(RED._('hikvision-listener.errors.listen', { port, detail: state.message }));
+          this.error(RED._('hikvision-listener.errors.listen', { port, detail: state.message }));
         }
       };
       const onClientError = (code: string) => {
         const now = Date.now();
         if (now - lastClientWarning < CLIENT_ERROR_WARN_MS) return;
         lastClientWarning = now;
-        node.warn(RED._('hikvision-listener.errors.client', { port, code }));
+        this.warn(RED._('hikvision-listener.errors.client', { port, code }));
       };
       server.on('state', onState);
       server.on('clientError', onClientError);
       onState(server.state);
       if (server.state.kind === 'starting') status.now({ fill: 'yellow', shape: 'ring', text: `:${port}` });
-      node.on('close', (_removed: boolean, done: () => void) => {
+      this.on('close', (_removed: boolean, done: () => void) => {
         server.off('state', onState);
         server.off('clientError', onClientError);
         status.stop();
@@ -134,8 +130,8 @@ export default function register(RED: NodeAPI): void {
         closing.then(() => done(), () => done());
       });
     } catch (err) {
-      status.now({ fill: 'red', shape: 'ring', text: `:${port} ${listening ? '' : 'unavailable'}`.trim() });
-      node.error((err as Error).message);
+      status.now({ fill: 'red', shape: 'ring', text: `:${port} unavailable` });
+      this.error((err as Error).message);
     }
   }
 

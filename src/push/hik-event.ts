@@ -17,7 +17,14 @@ export interface HikEvent {
   format: PushFormat;
   /** True when the device marked the event as re-sent from its store (`isDataRetransmission`, `currentEvent: false`). */
   replay: boolean;
-  /** The whole event as parsed: XML leaves stay strings, namespace prefixes stripped, repeated elements arrays; JSON as sent. */
+  /**
+   * The whole event as parsed: XML leaves stay strings, namespace prefixes stripped, repeated elements arrays; JSON as sent.
+   * XML: the content of `EventNotificationAlert` (attributes such as `version`/`xmlns` are dropped; children of any
+   * `…List` element are always arrays, e.g. `DetectionRegionList.DetectionRegionEntry[0]`,
+   * `DurationList.Duration[0].relationEvent` for `duration` events); another root element arrives as `{ <root>: … }`.
+   * JSON: a wrapper (`{"EventNotificationAlert": …}`, `{"data": …}`) is removed and `__proto__` keys are dropped;
+   * everything else is as sent. Form: the fields as strings (a repeated field is an array).
+   */
   event: Record<string, unknown>;
   /** Pictures that came with the event, in arrival order. */
   images: HikImage[];
@@ -26,10 +33,13 @@ export interface HikEvent {
 export type PushFormat = 'xml' | 'json' | 'form';
 
 export interface HikImage {
-  /** The multipart field name (`licensePlatePicture.jpg`, `Picture`, …). */
+  /** The multipart field name (`licensePlatePicture.jpg`, `Picture`, …); '' when the part has none. */
   name: string;
   filename: string | null;
+  /** The part's Content-Type as sent (`image/jpeg`, `image/pjpeg`, …). */
   contentType: string | null;
+  /** The part's Content-ID without angle brackets: matches `contentID`/`pId` in JSON events. */
   contentId: string | null;
+  /** The bytes exactly as sent (trailing bytes after a JPEG's end marker included). */
   data: Buffer;
 }

@@ -26,9 +26,17 @@ export function loadFlow(
   flow: ({ id: string; type: string } & Record<string, unknown>)[],
   credentials?: Record<string, Record<string, string>>,
 ): Promise<void> {
-  return helper.load(
-    modules as unknown as TestNodeInitializer,
-    flow as Parameters<typeof helper.load>[1],
-    credentials as Parameters<typeof helper.load>[2],
-  );
+  return helper.load(modules as unknown as TestNodeInitializer, flow, credentials);
 }
+
+/** A core node of the Node-RED under test (`common/25-catch.js`, `network/21-httpin.js`…). */
+export function coreNode(file: string): TestNodeInitializer {
+  const nodeRedDir = path.dirname(require.resolve(`${nodeRedPackage}/package.json`));
+  const resolved = require.resolve(`@node-red/nodes/core/${file}`, { paths: [nodeRedDir] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- core nodes are CommonJS files
+  return require(resolved) as TestNodeInitializer;
+}
+
+/** startServer/stopServer return promises in 0.3.6; their typings still say void. */
+export const startServer = (): Promise<void> => helper.startServer() as unknown as Promise<void>;
+export const stopServer = (): Promise<void> => helper.stopServer() as unknown as Promise<void>;

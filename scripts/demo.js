@@ -39,20 +39,36 @@ fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = {
 };
 `);
 
-const flow = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'simulator demo.json'), 'utf8'));
+// The demo flow: the "simulator demo" and "iSC door events" examples, pointed at the simulators,
+// plus an httpHosts node that sets up HTTP listening on the simulated camera when deployed.
+const example = (name) => JSON.parse(fs.readFileSync(path.join(root, 'examples', `${name}.json`), 'utf8'));
+const flow = [...example('simulator demo'), ...example('iSC door events to filter and debug')];
 const credentials = {};
 for (const node of flow) {
   if (node.type === 'hikvision-config') {
-    node.host = '127.0.0.1';
-    node.port = ports.device;
+    Object.assign(node, { host: '127.0.0.1', port: ports.device, protocol: 'http' });
     credentials[node.id] = { ...device };
   } else if (node.type === 'hikvision-isc') {
-    node.host = '127.0.0.1';
-    node.port = ports.platform;
-    node.protocol = 'http';
+    Object.assign(node, { host: '127.0.0.1', port: ports.platform, protocol: 'http' });
     credentials[node.id] = { ...platform };
+  } else if (node.type === 'hikvision-isc-subscribe') {
+    // The platform simulator runs here: call back on loopback, not on this machine's LAN address.
+    node.callbackUrl = `http://127.0.0.1:${node.listenPort}${node.path}`;
   }
 }
+const listener = flow.find((n) => n.type === 'hikvision-listener');
+flow.push(
+  {
+    id: 'demo-httphosts', type: 'hikvision-httphosts', z: listener.z, name: 'point the camera here',
+    config: listener.config, action: 'set', slot: 'auto', format: 'auto', url: listener.path,
+    host: '127.0.0.1', port: '', protocolType: 'auto', parameterFormatType: '', httpAuthenticationMethod: 'auto',
+    onDeploy: true, x: 170, y: 240, wires: [['demo-httphosts-result']],
+  },
+  {
+    id: 'demo-httphosts-result', type: 'debug', z: listener.z, name: 'camera slots', active: true,
+    tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', x: 430, y: 240, wires: [],
+  },
+);
 fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow, null, 2));
 fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
 

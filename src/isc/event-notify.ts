@@ -3,7 +3,17 @@
  * `{"method":"OnEventNotify","params":{"ability":…,"sendTime":…,"events":[…]}}`. Events are kept
  * exactly as sent (times stay ISO 8601 or `YYYY-MM-DD hh:mm:ss`, numbers stay numbers); this
  * module only checks the envelope and hands out one event object per event.
+ *
+ * Safety, as for device pushes: `"__proto__"` keys are deleted (JSON.parse makes them own
+ * properties, which a careless copy downstream turns into an object's prototype; no platform sends
+ * one), and bodies nested deeper than {@link MAX_NOTIFY_DEPTH} are refused (flows clone and
+ * stringify messages recursively; real events nest about 5 levels), as are bodies of more than
+ * {@link MAX_NOTIFY_EVENTS} events.
  */
+
+export const MAX_NOTIFY_DEPTH = 64;
+/** A platform sends at most 50 events per POST; far more would flood the flow (one message each). */
+export const MAX_NOTIFY_EVENTS = 1000;
 
 /** One platform event, as sent. The fields named here are the ones every event carries. */
 export interface IscEvent {
@@ -58,6 +68,7 @@ export function parseEventNotify(body: string | Buffer): EventNotify {
     throw new EventNotifyError(`OnEventNotify body is not JSON: ${(err as Error).message}`, raw);
   }
   if (!isRecord(parsed)) throw new EventNotifyError('OnEventNotify body is not a JSON object', raw);
+  sanitise(parsed, raw);
   if (parsed.method !== 'OnEventNotify') {
     throw new EventNotifyError(`unexpected method ${JSON.stringify(parsed.method ?? null)} (expected "OnEventNotify")`, raw);
   }
@@ -67,8 +78,26 @@ export function parseEventNotify(body: string | Buffer): EventNotify {
   if (typeof ability !== 'string') throw new EventNotifyError('OnEventNotify params.ability is not a string', raw);
   const events = params.events;
   if (!Array.isArray(events)) throw new EventNotifyError('OnEventNotify without a params.events array', raw);
+  if (events.length > MAX_NOTIFY_EVENTS) throw new EventNotifyError(`OnEventNotify with more than ${MAX_NOTIFY_EVENTS} events`, raw);
   const bad = events.findIndex((event) => !isRecord(event));
   if (bad !== -1) throw new EventNotifyError(`OnEventNotify params.events[${bad}] is not an object`, raw);
   const sendTime = typeof params.sendTime === 'string' || typeof params.sendTime === 'number' ? params.sendTime : null;
   return { ability, sendTime, events: events as IscEvent[], params };
+}
+
+/** Deletes `__proto__` keys and refuses deep nesting; iterative, so depth cannot overflow the stack. */
+function sanitise(root: unknown, raw: string): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_NOTIFY_DEPTH) throw new EventNotifyError(`OnEventNotify body nested deeper than ${MAX_NOTIFY_DEPTH} levels`, raw);
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    if (Object.hasOwn(record, '__proto__')) delete record['__proto__'];
+    for (const key of Object.keys(record)) stack.push([record[key], depth + 1]);
+  }
 }

@@ -6,6 +6,7 @@
  * silently. One receiver serves every node that shares a port and path.
  */
 import type http from 'node:http';
+import { BodyChunks } from '../server/body-chunks';
 import type { RouteHandler } from '../server/port-registry';
 import { EventNotifyError, parseEventNotify, type EventNotify } from './event-notify';
 
@@ -53,24 +54,23 @@ export class IscNotifyReceiver implements RouteHandler {
       this.refuseTooLarge(req, res, declared, Buffer.alloc(0), remote);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const chunks = new BodyChunks();
     let done = false;
     req.on('data', (chunk: Buffer) => {
       if (done) return;
-      size += chunk.length;
+      const size = chunks.bytes + chunk.length;
       if (size > this.maxBodyBytes) {
         done = true;
-        this.refuseTooLarge(req, res, size, Buffer.concat(chunks), remote);
+        this.refuseTooLarge(req, res, size, chunks.concat(), remote);
         return;
       }
-      chunks.push(chunk);
+      chunks.add(chunk);
     });
     req.on('end', () => {
       if (done) return;
       done = true;
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"code":"0","msg":"success"}');
-      const body = Buffer.concat(chunks);
+      const body = chunks.concat();
       let notify: EventNotify;
       try {
         notify = parseEventNotify(body);
@@ -85,7 +85,7 @@ export class IscNotifyReceiver implements RouteHandler {
     req.on('close', () => {
       if (done || req.complete) return;
       done = true;
-      const partial = Buffer.concat(chunks);
+      const partial = chunks.concat();
       this.toSinks((sink) => sink.malformed(new EventNotifyError(
         `OnEventNotify body cut off after ${partial.length} bytes (connection closed)`,
         partial.subarray(0, RAW_EXCERPT_BYTES).toString('utf8')), remote));

@@ -15,6 +15,7 @@ import { IscNotifyReceiver } from '../isc/notify-receiver';
 import { SubscriptionKeeper, type SubscriptionState } from '../isc/subscription-keeper';
 import { normalisePath, portRegistry, type RouteLease } from '../server/port-registry';
 import type { HikvisionIscNode } from './hikvision-isc';
+import { clientErrorKind, WarningLimiter } from './warning-limiter';
 
 export interface IscSubscribeDef extends NodeDef {
   platform: string;
@@ -36,6 +37,13 @@ export const DEFAULT_RESUBSCRIBE_SECONDS = 3600;
 const CLOSE_CALL_TIMEOUT_MS = 5_000;
 const SUB_TYPES: Readonly<Record<string, SubscriptionSubType>> = { raw: 0, linkage: 1, both: 2 };
 const ACTIONS = ['subscribe', 'unsubscribe', 'view'] as const;
+/** Warnings about misbehaving clients of the callback port at most this often. */
+const CLIENT_ERROR_WARN_MS = 60_000;
+const CLIENT_ERRORS = {
+  timeout: 'a client did not send its request in time and was disconnected (a stalled or deliberately slow sender)',
+  tls: 'a TLS handshake failed',
+  malformed: 'a request that is not HTTP arrived',
+};
 type Action = (typeof ACTIONS)[number];
 
 function toNumber(value: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -128,6 +136,14 @@ export default function register(RED: NodeAPI): void {
 
     let lease: RouteLease<IscNotifyReceiver> | null = null;
     let detach: (() => void) | null = null;
+    const clientWarnings = new WarningLimiter(CLIENT_ERROR_WARN_MS);
+    const onClientError = (code: string): void => {
+      const kind = clientErrorKind(code);
+      const held = kind === null ? null : clientWarnings.take('client');
+      if (kind === null || held === null) return;
+      const more = held > 0 ? ` (${held} more since the last warning)` : '';
+      this.warn(`${CLIENT_ERRORS[kind]} on port ${listenPort} (${code}); further ones are not logged for a minute${more}`);
+    };
     try {
       lease = portRegistry.server({ port: listenPort, bind: '' }).use(path, 'iSC receiver', () => new IscNotifyReceiver());
     } catch (err) {
@@ -144,6 +160,7 @@ export default function register(RED: NodeAPI): void {
           this.error(error.message, { payload: error.raw, topic: 'isc/malformed', remoteAddress });
         },
       });
+      lease.server.on('clientError', onClientError);
       lease.server.ready().then(
         () => { if (detach) keeper.start(); },
         (err: unknown) => {
@@ -182,6 +199,7 @@ export default function register(RED: NodeAPI): void {
     });
 
     this.on('close', (_removed: boolean, done: () => void) => {
+      lease?.server.off('clientError', onClientError);
       keeper.stop();
       detach?.();
       detach = null;

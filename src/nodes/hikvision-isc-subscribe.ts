@@ -89,16 +89,16 @@ export default function register(RED: NodeAPI): void {
       this.status({ fill: 'red', shape: 'ring', text });
       this.error(message);
     };
-    if (!config) return refuse('no platform', 'no iSC platform configured: choose one in the node');
-    if (!config.platform.host) return refuse('no platform host', 'the iSC platform node has no address');
+    if (!config) return refuse(RED._('hikvision-isc-subscribe.status.no-platform'), 'no iSC platform configured: choose one in the node');
+    if (!config.platform.host) return refuse(RED._('hikvision-isc-subscribe.status.no-host'), 'the iSC platform node has no address');
     if (!config.platform.appKey || !config.platform.appSecret) {
-      return refuse('no appKey/appSecret', 'the iSC platform node needs the partner\'s AppKey and AppSecret');
+      return refuse(RED._('hikvision-isc-subscribe.status.no-credentials'), 'the iSC platform node needs the partner\'s AppKey and AppSecret');
     }
     if (invalid.length > 0 || eventTypes.length === 0) {
-      return refuse('bad event types', `event types must be numeric codes${invalid.length ? `; not codes: ${invalid.join(', ')}` : ''}`);
+      return refuse(RED._('hikvision-isc-subscribe.status.bad-types'), `event types must be numeric codes${invalid.length ? `; not codes: ${invalid.join(', ')}` : ''}`);
     }
     if (!callbackUrl) {
-      return refuse('no callback URL', 'cannot work out this machine\'s IPv4 address: set the callback URL the platform should use');
+      return refuse(RED._('hikvision-isc-subscribe.status.no-callback'), 'cannot work out this machine\'s IPv4 address: set the callback URL the platform should use');
     }
 
     const client = new ArtemisClient(config.platform);
@@ -112,19 +112,19 @@ export default function register(RED: NodeAPI): void {
     keeper.on('state', (state: SubscriptionState) => {
       switch (state.kind) {
         case 'subscribing':
-          if (state.attempt === 1) this.status({ fill: 'yellow', shape: 'ring', text: 'subscribing…' });
+          if (state.attempt === 1) this.status({ fill: 'yellow', shape: 'ring', text: RED._('hikvision-isc-subscribe.status.subscribing') });
           break;
         case 'subscribed':
           lastProblem = '';
-          this.status({ fill: 'green', shape: 'dot', text: `subscribed: ${state.eventTypes.length} type${state.eventTypes.length === 1 ? '' : 's'}` });
+          this.status({ fill: 'green', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.subscribed', { count: state.eventTypes.length }) });
           break;
         case 'unconfirmed':
-          this.status({ fill: 'yellow', shape: 'dot', text: 'subscribed, not in view' });
+          this.status({ fill: 'yellow', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.unconfirmed') });
           if (state.reason !== lastProblem) this.warn(`subscribed, but the platform's view does not confirm it: ${state.reason}`);
           lastProblem = state.reason;
           break;
         case 'retrying':
-          this.status({ fill: 'red', shape: 'ring', text: `${failureLabel(state.error)}, retry in ${seconds(state.delayMs)}` });
+          this.status({ fill: 'red', shape: 'ring', text: RED._('hikvision-isc-subscribe.status.retry', { reason: failureLabel(state.error), delay: seconds(state.delayMs) }) });
           if (state.error.message !== lastProblem) this.warn(`subscribe failed: ${state.error.message}; retrying`);
           lastProblem = state.error.message;
           break;
@@ -147,7 +147,7 @@ export default function register(RED: NodeAPI): void {
     try {
       lease = portRegistry.server({ port: listenPort, bind: '' }).use(path, 'iSC receiver', () => new IscNotifyReceiver());
     } catch (err) {
-      refuse('path in use', (err as Error).message);
+      refuse(RED._('hikvision-isc-subscribe.status.path-in-use'), (err as Error).message);
     }
     if (lease) {
       detach = lease.route.attach({

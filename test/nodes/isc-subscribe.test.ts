@@ -121,7 +121,7 @@ describe('hikvision-isc-subscribe node', () => {
 
   it('subscribes on deploy, confirms it, and sends one message per pushed event', async () => {
     const d = await deploy(flow(sim!.port, listenPort));
-    await untilStatus(d.statuses, /^subscribed: 2 types$/);
+    await untilStatus(d.statuses, /^subscribed \(2\)$/);
     assert.deepEqual(sim!.subscriptions(), [{ eventDest: `http://127.0.0.1:${listenPort}/isc/events`, eventTypes: [198914, 131331], subType: 0, eventLvl: null }]);
     assert.ok(d.statuses.some((s) => s.fill === 'green'));
 
@@ -241,7 +241,7 @@ describe('hikvision-isc-subscribe node', () => {
     // Changing the types replaces the subscription of this callback, it does not add one.
     await helper.setFlows(first.map((n) => (n.id === 'sub' ? { ...n, eventTypes: '196893' } : n)), 'full', { platform: { appKey: APP_KEY, appSecret: APP_SECRET } });
     const third = watch();
-    await untilStatus(third.statuses, /^subscribed: 1 type$/);
+    await untilStatus(third.statuses, /^subscribed \(1\)$/);
     assert.deepEqual(sim!.subscriptions().map((s) => s.eventTypes), [[196893]]);
   });
 

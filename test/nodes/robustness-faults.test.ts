@@ -17,7 +17,7 @@ import { SIMULATOR_TLS } from '../../src/simulator/platform/simulator-certificat
 import { collect, eventually, statuses } from '../support/flow';
 import { freePort, rawExchange } from '../support/http';
 import { helper, loadFlow, nodeModule } from '../support/node-red';
-import { enUs, withEnUs } from '../unit/robustness/support/en-us-messages';
+import { enUs, withEnUs } from '../support/en-us-messages';
 
 type FlowNode = { id: string; type: string } & Record<string, unknown>;
 const nodes = withEnUs([nodeModule('hikvision-config'), nodeModule('hikvision-listener'), nodeModule('hikvision-isc'), nodeModule('hikvision-isc-subscribe')]);

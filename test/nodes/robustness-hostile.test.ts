@@ -15,7 +15,7 @@ import { startPlatformSimulator, type PlatformSimulator } from '../../src/simula
 import { collect, eventually, type Collector } from '../support/flow';
 import { freePort, rawExchange, request } from '../support/http';
 import { coreNode, helper, loadFlow, nodeModule, startServer, stopServer } from '../support/node-red';
-import { enUs, enUsPattern, LOOPBACK, withEnUs } from '../unit/robustness/support/en-us-messages';
+import { enUs, enUsPattern, LOOPBACK, withEnUs } from '../support/en-us-messages';
 import { MB, memoryAfterGc } from '../unit/robustness/support/heap';
 
 type FlowNode = { id: string; type: string } & Record<string, unknown>;

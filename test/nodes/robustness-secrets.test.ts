@@ -19,7 +19,7 @@ import { startPlatformSimulator, type PlatformSimulator } from '../../src/simula
 import { collect, eventually, statuses } from '../support/flow';
 import { freePort, request } from '../support/http';
 import { coreNode, helper, loadFlow, nodeModule, startServer, stopServer } from '../support/node-red';
-import { withEnUs } from '../unit/robustness/support/en-us-messages';
+import { withEnUs } from '../support/en-us-messages';
 import { startRecordingProxy, type RecordingProxy } from '../unit/robustness/support/recording-proxy';
 
 const DEVICE_USER = 'admin';

@@ -5,6 +5,7 @@
  */
 import helper, { type TestNodeInitializer } from 'node-red-node-test-helper';
 import path from 'node:path';
+import { withEnUs } from './en-us-messages';
 
 export const nodeRedPackage = process.env.NODE_RED_PACKAGE ?? 'node-red';
 // SKIP_BUILD_CHECK is a Node-RED 5 setting the typings do not know yet.
@@ -13,11 +14,15 @@ helper.init(require.resolve(nodeRedPackage), settings as unknown as Parameters<t
 
 export { helper };
 
-/** The built node module for a node type, as Node-RED loads it. */
+/**
+ * The built node module for a node type, as Node-RED loads it, with an `RED._` that renders the
+ * package's en-US messages (the test helper's own returns the bare key), so tests check what a user reads.
+ */
 export function nodeModule(type: string): TestNodeInitializer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED loads node files with require
   const mod = require(path.resolve(__dirname, '../../src/nodes', `${type}.js`)) as { default: TestNodeInitializer };
-  return mod.default;
+  const [wrapped] = withEnUs([mod.default]);
+  return wrapped;
 }
 
 /** Loads a flow; helper.load takes an array of node modules at run time, though its typings say one. */

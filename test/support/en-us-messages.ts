@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NodeAPI } from 'node-red';
 import type { TestNodeInitializer } from 'node-red-node-test-helper';
-import { repoRoot } from '../../../support/samples';
+import { repoRoot } from './samples';
 
 type Catalogue = Record<string, unknown>;
 

@@ -3,9 +3,12 @@
  * device authentication and TLS) where that device's pushes arrive. Credentials stay in Node-RED's
  * credential store: never in flow JSON, never logged.
  */
+import type { Request, Response } from 'express';
 import fs from 'node:fs';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { DeviceTarget } from '../isapi/device-target';
+import { detectLocalAddress } from '../isapi/local-address';
+import { localAddresses, localIPv4Address } from '../net/local-addresses';
 import { parseAllowList, type DeviceAuthMode, type ListenSettings } from '../server/listen-settings';
 
 export interface HikvisionConfigDef extends NodeDef {
@@ -82,5 +85,17 @@ export default function register(RED: NodeAPI): void {
       listenUsername: { type: 'text' },
       listenPassword: { type: 'password' },
     },
+  });
+
+  // Editors show the address a device (or platform) should send to: the route toward the device
+  // when its address is known, else this machine's first reachable IPv4 address.
+  RED.httpAdmin.get('/hikvision/local-address', RED.auth.needsPermission('hikvision.read'), (req: Request, res: Response) => {
+    const query = req.query as Record<string, unknown>;
+    const config = typeof query.config === 'string' ? (RED.nodes.getNode(query.config) as HikvisionConfigNode | null) : null;
+    const host = typeof query.host === 'string' && query.host.trim() ? query.host.trim() : config?.device.host ?? '';
+    const port = Number(query.port) || undefined;
+    const lookup = host ? detectLocalAddress(host, port) : Promise.resolve(localIPv4Address());
+    const answer = (address: string | null) => res.json({ address: address ?? localIPv4Address(), addresses: localAddresses() });
+    lookup.then(answer, () => answer(null));
   });
 }

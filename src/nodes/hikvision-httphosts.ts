@@ -11,7 +11,6 @@ import { HttpHostsConfigurator, type FormatPreference, type ListenerTarget } fro
 import { describeSlotTarget, type HttpHostsSlot } from '../isapi/http-hosts-slot';
 import { IsapiError } from '../isapi/isapi-error';
 import { detectLocalAddress } from '../isapi/local-address';
-import { localAddresses } from '../net/local-addresses';
 import type { HikvisionConfigNode } from './hikvision-config';
 
 type Action = 'get' | 'set' | 'test' | 'capabilities';
@@ -213,18 +212,6 @@ export default function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('hikvision-httphosts', HikvisionHttpHosts);
-
-  // Editor: this machine's address toward a device (shown as the default host).
-  RED.httpAdmin.get('/hikvision/httphosts/local-address', RED.auth.needsPermission('hikvision.read'), (req: Request, res: Response) => {
-    const query = req.query as Record<string, unknown>;
-    const config = typeof query.config === 'string' ? (RED.nodes.getNode(query.config) as HikvisionConfigNode | null) : null;
-    const host = typeof query.host === 'string' && query.host.trim() ? query.host.trim() : config?.device.host ?? '';
-    const lookup = host ? detectLocalAddress(host, Number(query.port) || undefined) : Promise.resolve(localAddresses().at(0) ?? null);
-    lookup.then(
-      (address) => res.json({ address, addresses: localAddresses() }),
-      () => res.json({ address: null, addresses: localAddresses() }),
-    );
-  });
 
   // Editor: read the device's slots so the user can pick one. Reads only; never returns credentials.
   RED.httpAdmin.post('/hikvision/httphosts/slots', RED.auth.needsPermission('hikvision.read'), (req: Request, res: Response) => {

@@ -7,7 +7,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { ArtemisClient } from '../isc/artemis-client';
 import type { ArtemisError } from '../isc/artemis-error';
-import { defaultCallbackUrl, localIPv4Address } from '../isc/callback-url';
+import { defaultCallbackUrl } from '../isc/callback-url';
 import { EVENT_SERVICE_PATHS, type ArtemisEnvelope, type EventSubscriptionRequest, type SubscriptionSubType } from '../isc/event-service-api';
 import { parseEventLevels, parseEventTypeList } from '../isc/event-type-list';
 import { iscEventTopic } from '../isc/event-topic';
@@ -213,9 +213,4 @@ export default function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('hikvision-isc-subscribe', IscSubscribe);
-
-  // The editor shows the callback URL the node would compute when none is set.
-  RED.httpAdmin.get('/hikvision-isc/local-address', RED.auth.needsPermission('hikvision-isc-subscribe.read'), (_req, res) => {
-    res.json({ address: localIPv4Address() });
-  });
 }

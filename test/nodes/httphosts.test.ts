@@ -333,7 +333,7 @@ describe('hikvision-httphosts node (device simulator)', function () {
     it('tells the editor this machine\'s address toward the device', async () => {
       await simulator();
       await deploy();
-      const res = await helper.request().get('/hikvision/httphosts/local-address').query({ config: 'cfg' }).expect(200);
+      const res = await helper.request().get('/hikvision/local-address').query({ config: 'cfg' }).expect(200);
       assert.equal((res.body as { address: string }).address, '127.0.0.1');
     });
   });

@@ -146,9 +146,8 @@ describe(`robustness: secrets never show on ${process.env.NODE_RED_PACKAGE ?? 'n
       return { status: answer.status, headers: answer.headers, text: answer.body.toString('utf8'), body: JSON.parse(answer.body.toString('utf8')) as unknown };
     };
     const answers = [
-      await editor.get('/hikvision/addresses').expect(200),
-      await editor.get('/hikvision-isc/local-address').expect(200),
-      await editor.get('/hikvision/httphosts/local-address').query({ config: 'cfg' }).expect(200),
+      await editor.get('/hikvision/local-address').expect(200),
+      await editor.get('/hikvision/local-address').query({ config: 'cfg' }).expect(200),
       await editor.post('/hikvision/httphosts/slots').send({ config: 'cfg' }).expect(200),
       await editor.post('/hikvision/httphosts/slots').send({ config: 'cfg', password: '__PWRD__' }).expect(200),
       await editor.post('/hikvision/httphosts/slots').send({ host: '127.0.0.1', port: deviceProxy.port, protocol: 'http', username: DEVICE_USER, password: TYPED_PASSWORD }).expect(401),
@@ -159,8 +158,8 @@ describe(`robustness: secrets never show on ${process.env.NODE_RED_PACKAGE ?? 'n
     ];
     adminServer.close();
     for (const answer of answers) seen.push(answer.status, answer.headers, answer.text);
-    assert.deepEqual(answers[8].body, { username: DEVICE_USER, has_password: true, listenUsername: 'camera', has_listenPassword: true });
-    assert.deepEqual(answers[9].body, { appKey: APP_KEY, has_appSecret: true });
+    assert.deepEqual(answers[7].body, { username: DEVICE_USER, has_password: true, listenUsername: 'camera', has_listenPassword: true });
+    assert.deepEqual(answers[8].body, { appKey: APP_KEY, has_appSecret: true });
 
     await helper.unload(); // closing unsubscribes: more signed calls, more log lines
     assert.deepEqual(portRegistry.openPorts(), []);

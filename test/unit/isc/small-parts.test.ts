@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type os from 'node:os';
 import { hintForArtemisCode, redactSecrets } from '../../../src/isc/artemis-error';
-import { defaultCallbackUrl, localIPv4Address } from '../../../src/isc/callback-url';
+import { defaultCallbackUrl } from '../../../src/isc/callback-url';
+import { localIPv4Address } from '../../../src/net/local-addresses';
 import { parseEventLevels, parseEventTypeList } from '../../../src/isc/event-type-list';
 import { platformOrigin } from '../../../src/isc/isc-platform';
 import { parsePlatformArgs } from '../../../src/simulator/platform/cli';

@@ -3,6 +3,7 @@
  * one message per event. The port, its TLS and device authentication come from the
  * `hikvision-config` node; the server is shared per port with every other node that uses it.
  */
+import { randomBytes } from 'node:crypto';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { HikEvent } from '../push/hik-event';
 import type { PushError } from '../push/push-error';
@@ -11,7 +12,7 @@ import { PushRoute, type PushMeta, type PushSubscriber } from '../server/push-ro
 import { toEmailAttachments } from '../push/email-attachments';
 import type { HikvisionConfigNode } from './hikvision-config';
 import { StatusThrottle } from './status-throttle';
-import { localAddresses } from '../net/local-addresses';
+import { clientErrorKind, WarningLimiter } from './warning-limiter';
 
 interface ListenerDef extends NodeDef {
   config: string;
@@ -51,13 +52,46 @@ export default function register(RED: NodeAPI): void {
     const replays = def.replays === 'drop' || def.replays === 'pass' ? def.replays : 'tag';
     const port = settings.port;
     let count = 0;
-    let lastClientWarning = 0;
+    const warnings = new WarningLimiter(CLIENT_ERROR_WARN_MS);
+    /** A rate-limited warning: the first of its kind a minute, with how many were held back. */
+    const warnLimited = (kind: string, text: string): void => {
+      const held = warnings.take(kind);
+      if (held === null) return;
+      this.warn(held > 0 ? `${text} ${RED._('hikvision-listener.errors.held-back', { count: held })}` : text);
+    };
+
+    // The time shown in the status, formatted once a second rather than for every event.
+    let clockSecond = -1;
+    let clockText = '';
+    const clock = (): string => {
+      const now = Date.now();
+      const second = Math.floor(now / 1000);
+      if (second !== clockSecond) {
+        clockSecond = second;
+        clockText = new Date(now).toTimeString().slice(0, 8);
+      }
+      return clockText;
+    };
+
+    // Message ids as Node-RED makes them (16 hex digits), from a random start and a counter: the
+    // runtime's own generator costs about as much as the rest of a delivery.
+    let idPrefix = randomBytes(4).toString('hex');
+    let idCount = 0;
+    const nextMessageId = (): string => {
+      if (idCount === 0xffffffff) {
+        idPrefix = randomBytes(4).toString('hex');
+        idCount = 0;
+      }
+      idCount++;
+      return idPrefix + idCount.toString(16).padStart(8, '0');
+    };
 
     const deliver = (event: HikEvent, meta: PushMeta): void => {
       if (event.replay && replays === 'drop') return;
       const payload = wantImages ? event : { ...event, images: [] };
       const source = event.ipAddress ?? meta.remoteAddress.replace(/^::ffff:/, '');
       const msg: ListenerMessage = {
+        _msgid: nextMessageId(),
         payload,
         topic: `hikvision/${source}/${event.eventType}`,
         remoteAddress: meta.remoteAddress,
@@ -76,10 +110,7 @@ export default function register(RED: NodeAPI): void {
         for (const event of events) deliver(event, meta);
         count += events.length;
         const last = events.at(-1);
-        if (last) {
-          const time = new Date().toTimeString().slice(0, 8);
-          status.later({ fill: 'green', shape: 'dot', text: `:${port} · ${count} · ${last.eventType} ${time}` });
-        }
+        if (last) status.later({ fill: 'green', shape: 'dot', text: `:${port} · ${count} · ${last.eventType} ${clock()}` });
       },
       onError: (error: PushError, meta) => {
         const msg = { payload: error.raw, topic: `hikvision/${meta.remoteAddress}/error`, remoteAddress: meta.remoteAddress, code: error.code };
@@ -87,7 +118,8 @@ export default function register(RED: NodeAPI): void {
         status.later({ fill: 'yellow', shape: 'dot', text: `:${port} · ${count} · ${error.code}` });
       },
       onRejected: (reason) => {
-        this.warn(reason);
+        // Refused requests come as fast as anyone can send them: never one log line each.
+        warnLimited('rejected', RED._('hikvision-listener.errors.rejected', { reason }));
       },
     };
 
@@ -112,10 +144,10 @@ export default function register(RED: NodeAPI): void {
         }
       };
       const onClientError = (code: string) => {
-        const now = Date.now();
-        if (now - lastClientWarning < CLIENT_ERROR_WARN_MS) return;
-        lastClientWarning = now;
-        this.warn(RED._('hikvision-listener.errors.client', { port, code }));
+        const kind = clientErrorKind(code);
+        if (kind === null) return;
+        const key = { timeout: 'client-timeout', tls: 'client-tls', malformed: 'client' }[kind];
+        warnLimited('client', RED._(`hikvision-listener.errors.${key}`, { port, code }));
       };
       server.on('state', onState);
       server.on('clientError', onClientError);
@@ -136,9 +168,4 @@ export default function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('hikvision-listener', HikvisionListener);
-
-  // The editor shows the URL to enter on the device: it needs this machine's address.
-  RED.httpAdmin.get('/hikvision/addresses', RED.auth.needsPermission('hikvision.read'), (_req, res) => {
-    res.json({ addresses: localAddresses() });
-  });
 }

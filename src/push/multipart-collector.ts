@@ -68,7 +68,7 @@ export class MultipartCollector implements PartSink {
     if (kind === 'event') {
       const doc = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
       if (firstSignificantByte(doc) === -1) return; // whitespace only: an empty part
-      this.addEvents(parseEventDocument(doc, false));
+      this.addEvents(parseEventDocument(doc, false, this.limits.maxEvents));
     } else if (kind === 'image') {
       this.sawNonEventContent = true;
       this.addImage({
@@ -103,6 +103,9 @@ export class MultipartCollector implements PartSink {
 
   private addEvents(events: HikEvent[]): void {
     if (events.length === 0) return;
+    if (this.events.length + events.length > this.limits.maxEvents) {
+      throw new PushError('too-large', `body with more than ${this.limits.maxEvents} events`);
+    }
     if (this.events.length === 0 && this.earlyImages.length > 0) events[0].images.push(...this.earlyImages);
     for (const event of events) this.events.push(event);
     this.lastEvent = events[events.length - 1];

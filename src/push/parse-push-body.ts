@@ -57,6 +57,6 @@ export function parseSniffedBody(
     case 'json':
     case 'form':
       if (body.length > limits.maxEventBytes) throw new PushError('too-large', `event body larger than ${limits.maxEventBytes} bytes`);
-      return parseEventDocument(body, true);
+      return parseEventDocument(body, true, limits.maxEvents);
   }
 }

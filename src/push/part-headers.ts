@@ -34,7 +34,7 @@ function readDisposition(value: string, headers: PartHeaders): void {
   for (let match = PARAM.exec(params); match; match = PARAM.exec(params)) {
     const [, name, quoted, bare] = match as unknown as [string, string, string | undefined, string | undefined];
     const key = name.toLowerCase();
-    const text = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (bare ?? '').trim();
+    const text = quoted !== undefined ? (quoted.includes('\\') ? quoted.replace(/\\(.)/g, '$1') : quoted) : (bare ?? '').trim();
     if (key === 'name') headers.name = text;
     else if (key === 'filename') headers.filename = text;
     else if (key === 'filename*') extendedFilename = decodeExtendedValue(text);

@@ -4,6 +4,7 @@
  * collected and parsed once complete. Limits are enforced while reading: past one, nothing more is
  * kept, the rest of the body is drained and discarded, and the promise rejects at once.
  */
+import type { BodyBudget, BodyTicket } from './body-budget';
 import { boundaryParam } from './content-type';
 import type { HikEvent } from './hik-event';
 import { MultipartCollector } from './multipart-collector';
@@ -11,9 +12,15 @@ import { MultipartFramer } from './multipart-framer';
 import { parseSniffedBody } from './parse-push-body';
 import { asPushError, PushError, RAW_KEEP_BYTES, rawExcerpt } from './push-error';
 import { resolveLimits, type PushLimits } from './push-limits';
-import { sniffBody, streamingKind } from './sniff-body';
+import { firstSignificantByte, sniffBody, streamingKind } from './sniff-body';
 
 export { DEFAULT_PUSH_LIMITS, type PushLimits } from './push-limits';
+
+const EMPTY = Buffer.alloc(0);
+const SPACE = Buffer.from(' ');
+/** Chunks smaller than this are copied together while a body is read whole (see addWhole). */
+const TINY_CHUNK_BYTES = 1024;
+const GATHER_BYTES = 16 * 1024;
 
 export interface ReadPushOptions {
   /** The request's Content-Type (supplies the multipart boundary; the body's bytes decide the format). */
@@ -23,12 +30,26 @@ export interface ReadPushOptions {
   /** Keep picture bytes; false skips them and returns `images: []`. */
   images: boolean;
   limits?: Partial<PushLimits>;
+  /** Shared with the other bodies being read: a large body may wait before it is read (see BodyBudget). */
+  budget?: BodyBudget;
 }
 
 export interface PushResult {
   events: HikEvent[];
   /** Body bytes read. */
   bytes: number;
+}
+
+/** What readPushBody reports, in this order: `complete` (maybe), then `done` or `failed`, once each. */
+export interface PushReadHandlers {
+  /**
+   * The body is in and within the limits, its event document not parsed yet: a device can be
+   * answered now. Not called when reading fails first.
+   */
+  complete?(): void;
+  done(result: PushResult): void;
+  /** Only PushError. After a failure the rest of the body is drained and discarded. */
+  failed(error: PushError): void;
 }
 
 /**
@@ -38,12 +59,17 @@ export interface PushResult {
  */
 export function readPush(body: NodeJS.ReadableStream, options: ReadPushOptions): Promise<PushResult> {
   return new Promise<PushResult>((resolve, reject) => {
-    try {
-      new PushReader(body, options, resolve, reject).start();
-    } catch (err) {
-      reject(asPushError(err, () => Buffer.alloc(0), options.contentType));
-    }
+    readPushBody(body, options, { done: resolve, failed: reject });
   });
+}
+
+/** readPush with callbacks, for the listener's hot path (no promise per request, and an early `complete`). */
+export function readPushBody(body: NodeJS.ReadableStream, options: ReadPushOptions, handlers: PushReadHandlers): void {
+  try {
+    new PushReader(body, options, handlers).start();
+  } catch (err) {
+    handlers.failed(asPushError(err, () => Buffer.alloc(0), options.contentType));
+  }
 }
 
 class PushReader {
@@ -61,12 +87,17 @@ class PushReader {
   private pendingBytes = 0;
   private framer: MultipartFramer | undefined;
   private collector: MultipartCollector | undefined;
+  private ticket: BodyTicket | undefined;
+  /** While sniffing: what of the body so far still matters to its kind (see undecidedBytes). */
+  private sniffCarry: Buffer = EMPTY;
+  /** Where tiny chunks are copied together while reading whole, and how much of it is used. */
+  private gather: Buffer | null = null;
+  private gathered = 0;
 
   constructor(
     private readonly body: NodeJS.ReadableStream,
     private readonly options: ReadPushOptions,
-    private readonly resolve: (result: PushResult) => void,
-    private readonly reject: (err: PushError) => void,
+    private readonly handlers: PushReadHandlers,
   ) {
     this.limits = resolveLimits(options.limits);
     this.contentType = options.contentType;
@@ -74,8 +105,6 @@ class PushReader {
 
   start(): void {
     const body = this.body;
-    body.on('data', this.onData);
-    body.on('end', this.onEnd);
     body.on('error', this.onError);
     body.on('aborted', this.onAborted);
     body.on('close', this.onClose);
@@ -89,8 +118,19 @@ class PushReader {
       this.fail(new PushError('aborted', 'request body was already consumed or destroyed'));
       return;
     }
-    body.resume();
+    const budget = this.options.budget;
+    if (budget && length !== undefined && length > budget.freeBytes) this.ticket = budget.admit(length, this.read);
+    else this.read();
   }
+
+  /** Starts reading; until then the body stays unread in its socket. Nothing in here can fail. */
+  private readonly read = (): void => {
+    if (this.settled) return;
+    const body = this.body;
+    body.on('data', this.onData);
+    body.on('end', this.onEnd);
+    body.resume();
+  };
 
   private readonly onData = (chunk: Buffer | string): void => {
     if (this.settled) return; // draining after a failure: drop
@@ -114,9 +154,15 @@ class PushReader {
   private sniff(buf: Buffer): void {
     this.pending.push(buf);
     this.pendingBytes += buf.length;
-    const start = this.pending.length === 1 ? buf : Buffer.concat(this.pending, this.pendingBytes);
-    const kind = streamingKind(start, this.contentType);
-    if (kind === undefined && this.pendingBytes < RAW_KEEP_BYTES) return; // whitespace so far
+    // Only the bytes that can still decide are looked at again, never all the whitespace before:
+    // a body trickling in a byte at a time must cost linear time, not quadratic.
+    const window = this.sniffCarry.length === 0 ? buf : Buffer.concat([this.sniffCarry, buf]);
+    const kind = streamingKind(window, this.contentType);
+    if (kind === undefined && this.pendingBytes < RAW_KEEP_BYTES) {
+      this.sniffCarry = undecidedBytes(window, this.pendingBytes);
+      return; // whitespace so far
+    }
+    this.sniffCarry = EMPTY;
     if (kind === 'jpeg') throw new PushError('unsupported', 'body is a bare JPEG picture without an event');
     const pending = this.pending;
     this.pending = [];
@@ -133,11 +179,29 @@ class PushReader {
   }
 
   private addWhole(buf: Buffer): void {
-    this.pending.push(buf);
     this.pendingBytes += buf.length;
     if (this.pendingBytes > this.limits.maxEventBytes) {
       throw new PushError('too-large', `event body larger than ${this.limits.maxEventBytes} bytes`);
     }
+    if (buf.length >= TINY_CHUNK_BYTES) {
+      this.flushGathered();
+      this.pending.push(buf);
+      return;
+    }
+    // A body trickled in a byte at a time would otherwise keep one Buffer object (about 100 bytes
+    // of heap) per byte: 100 MB for a 1 MB event document.
+    if (!this.gather || this.gathered + buf.length > this.gather.length) {
+      this.flushGathered();
+      this.gather = Buffer.allocUnsafe(GATHER_BYTES);
+    }
+    buf.copy(this.gather, this.gathered);
+    this.gathered += buf.length;
+  }
+
+  private flushGathered(): void {
+    if (this.gather && this.gathered > 0) this.pending.push(this.gather.subarray(0, this.gathered));
+    this.gather = null;
+    this.gathered = 0;
   }
 
   private readonly onEnd = (): void => {
@@ -147,14 +211,17 @@ class PushReader {
       let events: HikEvent[];
       if (this.mode === 'multipart' && this.framer && this.collector) {
         this.framer.end();
+        this.handlers.complete?.();
         events = this.collector.finish(this.framer.sawDelimiter);
       } else {
+        this.flushGathered();
         const whole = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        this.handlers.complete?.();
         events = parseSniffedBody(whole, sniffBody(whole, this.contentType), this.contentType, this.options.images, this.limits);
       }
       this.settled = true;
       this.release();
-      this.resolve({ events, bytes: this.bytes });
+      this.handlers.done({ events, bytes: this.bytes });
     } catch (err) {
       this.fail(err);
     }
@@ -178,15 +245,30 @@ class PushReader {
     this.settled = true;
     const error = asPushError(err, () => rawExcerpt(this.head), this.contentType);
     this.release();
-    this.reject(error);
+    this.handlers.failed(error);
     if (!this.ended) this.body.resume(); // drain and discard the rest
   }
 
   /** Drops every reference to body bytes. */
   private release(): void {
+    this.ticket?.release();
     this.head = [];
     this.pending = [];
+    this.gather = null;
     this.framer = undefined;
     this.collector = undefined;
   }
+}
+
+/**
+ * What of an undecided sniff window must be looked at again with the next chunk, so that the kind
+ * comes out as if the whole body so far were one buffer: all of it while a byte order mark may still
+ * be forming (3 bytes at most), else a space standing for the whitespace seen (it also keeps a later
+ * EF BB BF from passing as a byte order mark) and the one significant byte still waiting for its
+ * second byte, if any.
+ */
+function undecidedBytes(window: Buffer, bodyBytes: number): Buffer {
+  if (bodyBytes <= 3) return Buffer.from(window);
+  const at = firstSignificantByte(window);
+  return at === -1 ? SPACE : Buffer.from([0x20, window[at]]);
 }

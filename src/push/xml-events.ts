@@ -6,50 +6,14 @@
  * (`DetectionRegionList.DetectionRegionEntry[0]`, `pictureInfoList.pictureInfo[0]`,
  * `DurationList.Duration[0]`), so flows need not test for one-versus-many.
  *
- * Safety: entities are not processed by the parser (no DOCTYPE entity is ever expanded, external
- * ones make the document malformed); only the five XML entities and character references are decoded
- * here, and a stray `&` stays as it is. Elements named `__proto__`, `constructor` or `prototype` make
- * fast-xml-parser refuse the document, which becomes a malformed-body error: no prototype can change.
+ * Reading is xml-reader.ts: strict and safe (no entity is ever defined or expanded beyond the five
+ * XML ones and character references, no prototype can change, depth is bounded, a document cut
+ * short is refused).
  */
-import { XMLParser } from 'fast-xml-parser';
+import { EVENT_ROOT, readXml } from './xml-reader';
 import { PushError } from './push-error';
 
-export const EVENT_ROOT = 'EventNotificationAlert';
-
-/** Deeper documents are refused (events nest about 5 levels). */
-export const MAX_XML_DEPTH = 64;
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  maxNestedTags: MAX_XML_DEPTH,
-  jPath: false,
-  tagValueProcessor: (_tag: string, value: string) => (value.includes('&') ? decodeXmlEntities(value) : value),
-  isArray: (tag, path) => {
-    if (tag === EVENT_ROOT) return true;
-    const names = typeof path === 'string' ? path.split('.') : path.toArray();
-    const parent = names.length >= 2 ? names[names.length - 2] : '';
-    return parent.endsWith('List');
-  },
-});
-
-const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));/g;
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-export function decodeXmlEntities(value: string): string {
-  return value.replace(ENTITY, (whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name !== undefined) return NAMED[name];
-    const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
+export { decodeXmlEntities, EVENT_ROOT, MAX_XML_DEPTH } from './xml-reader';
 
 const XML_NAME = /^[A-Za-z_][\w.-]*$/;
 
@@ -59,19 +23,11 @@ const XML_NAME = /^[A-Za-z_][\w.-]*$/;
  * that holds an `eventType`, else `{ <root>: content }` so the user still sees what came.
  */
 export function parseXmlEvents(text: string): Record<string, unknown>[] {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parser.parse(text) as Record<string, unknown>;
-  } catch {
-    // the parser's message quotes the document (names, plates): say only what failed
-    throw new PushError('malformed', 'XML not readable');
-  }
-  const roots = Object.keys(doc).filter((name) => name !== '#text');
-  if (roots.length === 0) throw new PushError('malformed', 'XML without an element');
+  const doc = readXml(text);
+  const roots = Object.keys(doc);
   for (const root of roots) {
     if (!XML_NAME.test(root)) throw new PushError('malformed', 'XML with an invalid element name');
   }
-  if (!endsWithRootClose(text, roots)) throw new PushError('malformed', 'XML cut short (the root element is not closed)');
 
   const events: Record<string, unknown>[] = [];
   for (const root of roots) {
@@ -103,23 +59,4 @@ function elementObject(content: unknown): Record<string, unknown> {
   if (isRecord(content)) return content;
   if (content === '' || content === undefined) return {};
   throw new PushError('malformed', `${EVENT_ROOT} holds text instead of elements`);
-}
-
-/**
- * fast-xml-parser accepts a document cut in the middle (it closes what is open), so check that the
- * text ends by closing (or self-closing) one of its root elements; a trailing comment or processing
- * instruction is fine.
- */
-function endsWithRootClose(text: string, roots: readonly string[]): boolean {
-  const end = text.trimEnd();
-  if (!end.endsWith('>')) return false;
-  const lastTag = end.lastIndexOf('<');
-  if (lastTag === -1) return false;
-  const tag = end.slice(lastTag);
-  if (tag.startsWith('<!--') || tag.startsWith('<?')) return true;
-  const match = /^<(\/?)\s*(?:[\w.-]+:)?([\w.-]+)[\s\S]*?(\/?)>$/.exec(tag);
-  if (!match) return false;
-  const closing = match[1] === '/';
-  const selfClosing = match[3] === '/';
-  return (closing || selfClosing) && roots.includes(match[2]);
 }

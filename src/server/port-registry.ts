@@ -14,6 +14,8 @@ export interface ServerKey {
   bind?: string;
   /** PEM certificate and key: the server speaks HTTPS. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Overrides of SERVER_TIMEOUTS for this server (tests shorten them); the first user of a port sets them. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface RouteHandler {
@@ -26,12 +28,22 @@ export type ServerState =
   | { kind: 'error'; code: string; message: string }
   | { kind: 'closed' };
 
-/** Timeouts that keep slow or stuck clients from holding sockets forever. */
-export const SERVER_TIMEOUTS = {
+export interface ServerTimeouts {
   /** Whole request, headers and body (a 2 MB picture upload on a slow link fits). */
+  requestMs: number;
+  /** Request line and headers; on HTTPS also the TLS handshake before them. */
+  headersMs: number;
+  keepAliveMs: number;
+  /** How often Node looks for connections past the two limits above (its default is 30 s). */
+  checkMs: number;
+}
+
+/** Timeouts that keep slow or stuck clients (slowloris, a body that never ends) from holding sockets. */
+export const SERVER_TIMEOUTS: ServerTimeouts = {
   requestMs: 60_000,
   headersMs: 10_000,
   keepAliveMs: 5_000,
+  checkMs: 2_000,
 };
 
 interface RouteEntry {
@@ -80,16 +92,19 @@ export class SharedServer extends EventEmitter {
     super();
     this.key = key;
     this.onEmpty = onEmpty;
+    const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...key.timeouts };
     const options: http.ServerOptions = {
       // Some cameras send no Host header; Node rejects those by default.
       requireHostHeader: false,
-      requestTimeout: SERVER_TIMEOUTS.requestMs,
-      headersTimeout: SERVER_TIMEOUTS.headersMs,
-      keepAliveTimeout: SERVER_TIMEOUTS.keepAliveMs,
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: timeouts.checkMs,
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => { this.dispatch(req, res); };
     this.server = key.tls
-      ? https.createServer({ ...options, cert: key.tls.cert, key: key.tls.key }, onRequest)
+      // A client that never finishes the handshake would otherwise hold its socket for 120 s.
+      ? https.createServer({ ...options, cert: key.tls.cert, key: key.tls.key, handshakeTimeout: timeouts.headersMs }, onRequest)
       : http.createServer(options, onRequest);
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -105,7 +120,9 @@ export class SharedServer extends EventEmitter {
       }
       socket.destroy();
     });
-    if (key.tls) this.server.on('tlsClientError', () => this.emit('clientError', 'TLS'));
+    if (key.tls) {
+      this.server.on('tlsClientError', (err: NodeJS.ErrnoException) => this.emit('clientError', err.code ? `TLS ${err.code}` : 'TLS'));
+    }
     this.server.on('error', (err: NodeJS.ErrnoException) => {
       this.setState({ kind: 'error', code: err.code ?? 'ERROR', message: err.message });
     });

@@ -4,9 +4,10 @@
  * to the device, then the events handed to every subscriber.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bodyBudget, type BodyBudget } from '../push/body-budget';
 import type { HikEvent } from '../push/hik-event';
 import { PushError } from '../push/push-error';
-import { readPush, type PushLimits } from '../push/read-push';
+import { readPushBody, type PushLimits } from '../push/read-push';
 import { DeviceAuthenticator } from './device-auth';
 import { isAllowed, type ListenSettings } from './listen-settings';
 import type { RouteHandler } from './port-registry';
@@ -27,13 +28,22 @@ export interface PushSubscriber {
   onRejected(reason: string, meta: PushMeta): void;
 }
 
+/** The answer to a push: no body, so no Content-Type (one header object for every request). */
+const OK_HEADERS = Object.freeze({ 'Content-Length': '0' });
+
+function withoutQuery(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 export class PushRoute implements RouteHandler {
   readonly settings: ListenSettings;
   private readonly subscribers = new Set<PushSubscriber>();
   private readonly auth: DeviceAuthenticator;
   private readonly limits: Partial<PushLimits> | undefined;
 
-  constructor(settings: ListenSettings, limits?: Partial<PushLimits>) {
+  /** @param budget the process-wide one unless a test gives its own */
+  constructor(settings: ListenSettings, limits?: Partial<PushLimits>, private readonly budget: BodyBudget = bodyBudget) {
     this.settings = settings;
     this.auth = new DeviceAuthenticator(settings.auth.mode, settings.auth.username, settings.auth.password);
     this.limits = limits;
@@ -45,7 +55,7 @@ export class PushRoute implements RouteHandler {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const meta: PushMeta = { remoteAddress: req.socket.remoteAddress ?? '', path: (req.url ?? '/').split('?')[0] };
+    const meta: PushMeta = { remoteAddress: req.socket.remoteAddress ?? '', path: withoutQuery(req.url ?? '/') };
     if (!isAllowed(this.settings.allow, meta.remoteAddress)) {
       this.reject(req, res, 403, {}, `device ${meta.remoteAddress} is not in the allow-list`, meta);
       return;
@@ -66,14 +76,17 @@ export class PushRoute implements RouteHandler {
     let images = false;
     for (const s of this.subscribers) images ||= s.images;
     const contentLength = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-    readPush(req, { contentType: req.headers['content-type'], contentLength, images, limits: this.limits }).then(
-      (result) => {
-        // Answer first: devices wait for it, and a slow flow must not slow the device down.
-        res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '0' }).end();
+    const answer = () => {
+      // Answer as soon as the body is in: devices wait for it, and parsing or a slow flow must not slow them down.
+      if (!res.headersSent && !res.destroyed) res.writeHead(200, OK_HEADERS).end();
+    };
+    readPushBody(req, { contentType: req.headers['content-type'], contentLength, images, limits: this.limits, budget: this.budget }, {
+      complete: answer,
+      done: (result) => {
+        answer();
         for (const s of this.subscribers) s.onEvents(result.events, meta);
       },
-      (err: unknown) => {
-        const error = err instanceof PushError ? err : new PushError('aborted', String(err), Buffer.alloc(0));
+      failed: (error) => {
         const tooBig = error.code === 'too-large' || error.code === 'too-many-parts';
         if (!res.headersSent && !res.destroyed) {
           // 200 even for a body we could not parse: devices retry in loops on anything else.
@@ -83,7 +96,7 @@ export class PushRoute implements RouteHandler {
           for (const s of this.subscribers) s.onError(error, meta);
         }
       },
-    );
+    });
   }
 
   private reject(

@@ -162,7 +162,7 @@ export default function register(RED: NodeAPI): void {
         closing.then(() => done(), () => done());
       });
     } catch (err) {
-      status.now({ fill: 'red', shape: 'ring', text: `:${port} unavailable` });
+      status.now({ fill: 'red', shape: 'ring', text: RED._('hikvision-listener.status.unavailable', { port }) });
       this.error((err as Error).message);
     }
   }

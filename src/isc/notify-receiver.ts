@@ -6,7 +6,7 @@
  * silently. One receiver serves every node that shares a port and path.
  */
 import type http from 'node:http';
-import { BodyChunks } from '../server/body-chunks';
+import { BodyChunks } from '../net/body-chunks';
 import type { RouteHandler } from '../server/port-registry';
 import { EventNotifyError, parseEventNotify, type EventNotify } from './event-notify';
 

@@ -4,6 +4,7 @@
  * collected and parsed once complete. Limits are enforced while reading: past one, nothing more is
  * kept, the rest of the body is drained and discarded, and the promise rejects at once.
  */
+import { BodyChunks } from '../net/body-chunks';
 import type { BodyBudget, BodyTicket } from './body-budget';
 import { boundaryParam } from './content-type';
 import type { HikEvent } from './hik-event';
@@ -19,8 +20,6 @@ export { DEFAULT_PUSH_LIMITS, type PushLimits } from './push-limits';
 const EMPTY = Buffer.alloc(0);
 const SPACE = Buffer.from(' ');
 /** Chunks smaller than this are copied together while a body is read whole (see addWhole). */
-const TINY_CHUNK_BYTES = 1024;
-const GATHER_BYTES = 16 * 1024;
 
 export interface ReadPushOptions {
   /** The request's Content-Type (supplies the multipart boundary; the body's bytes decide the format). */
@@ -82,17 +81,16 @@ class PushReader {
   /** The first RAW_KEEP_BYTES of the body (references to the received chunks), for error reports. */
   private head: Buffer[] = [];
   private headBytes = 0;
-  /** The body so far, while sniffing or when it is read whole. */
+  /** The body so far while sniffing its kind. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The body, once it is known to be read whole (not multipart). */
+  private whole: BodyChunks | undefined;
   private framer: MultipartFramer | undefined;
   private collector: MultipartCollector | undefined;
   private ticket: BodyTicket | undefined;
   /** While sniffing: what of the body so far still matters to its kind (see undecidedBytes). */
   private sniffCarry: Buffer = EMPTY;
-  /** Where tiny chunks are copied together while reading whole, and how much of it is used. */
-  private gather: Buffer | null = null;
-  private gathered = 0;
 
   constructor(
     private readonly body: NodeJS.ReadableStream,
@@ -174,34 +172,16 @@ class PushReader {
       for (const piece of pending) this.framer.write(piece);
     } else {
       this.mode = 'whole';
+      this.whole = new BodyChunks();
       for (const piece of pending) this.addWhole(piece);
     }
   }
 
   private addWhole(buf: Buffer): void {
-    this.pendingBytes += buf.length;
-    if (this.pendingBytes > this.limits.maxEventBytes) {
+    this.whole?.add(buf);
+    if ((this.whole?.bytes ?? 0) > this.limits.maxEventBytes) {
       throw new PushError('too-large', `event body larger than ${this.limits.maxEventBytes} bytes`);
     }
-    if (buf.length >= TINY_CHUNK_BYTES) {
-      this.flushGathered();
-      this.pending.push(buf);
-      return;
-    }
-    // A body trickled in a byte at a time would otherwise keep one Buffer object (about 100 bytes
-    // of heap) per byte: 100 MB for a 1 MB event document.
-    if (!this.gather || this.gathered + buf.length > this.gather.length) {
-      this.flushGathered();
-      this.gather = Buffer.allocUnsafe(GATHER_BYTES);
-    }
-    buf.copy(this.gather, this.gathered);
-    this.gathered += buf.length;
-  }
-
-  private flushGathered(): void {
-    if (this.gather && this.gathered > 0) this.pending.push(this.gather.subarray(0, this.gathered));
-    this.gather = null;
-    this.gathered = 0;
   }
 
   private readonly onEnd = (): void => {
@@ -214,8 +194,8 @@ class PushReader {
         this.handlers.complete?.();
         events = this.collector.finish(this.framer.sawDelimiter);
       } else {
-        this.flushGathered();
-        const whole = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        // A body that ended while its kind was still undecided is only whitespace, or short.
+        const whole = this.whole ? this.whole.concat() : Buffer.concat(this.pending, this.pendingBytes);
         this.handlers.complete?.();
         events = parseSniffedBody(whole, sniffBody(whole, this.contentType), this.contentType, this.options.images, this.limits);
       }
@@ -254,7 +234,7 @@ class PushReader {
     this.ticket?.release();
     this.head = [];
     this.pending = [];
-    this.gather = null;
+    this.whole = undefined;
     this.framer = undefined;
     this.collector = undefined;
   }

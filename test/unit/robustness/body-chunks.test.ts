@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type http from 'node:http';
 import { PassThrough } from 'node:stream';
 import { IscNotifyReceiver } from '../../../src/isc/notify-receiver';
-import { BodyChunks } from '../../../src/server/body-chunks';
+import { BodyChunks } from '../../../src/net/body-chunks';
 import { MB, memoryAfterGc } from './support/heap';
 import { chunking, pieces } from './support/mutate';
 

@@ -403,7 +403,16 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
         await screenshot(page, 'en-import-examples');
       }
       // Each example into a flow of its own, as "Import to: new flow" does.
-      await page.click('#red-ui-clipboard-dialog-import-opt-new');
+      // The dialog binds its toggles after it shows: a click that lands first does nothing, so
+      // check the option took and click again if not.
+      const newFlow = '#red-ui-clipboard-dialog-import-opt-new';
+      await page.click(newFlow);
+      try {
+        await page.waitForSelector(`${newFlow}.selected`, { timeout: 2000 });
+      } catch {
+        await page.click(newFlow);
+        await page.waitForSelector(`${newFlow}.selected`);
+      }
       await page.click('#red-ui-clipboard-dialog-ok');
       await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden' });
       // The editor fetches the example, then imports it: wait for every node of the file.

@@ -403,16 +403,18 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
         await screenshot(page, 'en-import-examples');
       }
       // Each example into a flow of its own, as "Import to: new flow" does.
-      // The dialog binds its toggles after it shows: a click that lands first does nothing, so
-      // check the option took and click again if not.
-      const newFlow = '#red-ui-clipboard-dialog-import-opt-new';
-      await page.click(newFlow);
-      try {
-        await page.waitForSelector(`${newFlow}.selected`, { timeout: 2000 });
-      } catch {
-        await page.click(newFlow);
-        await page.waitForSelector(`${newFlow}.selected`);
+      // The dialog sets up its toggles as it shows: a click that lands first can leave both
+      // "current flow" and "new flow" selected, and then the editor imports into the current one.
+      // Click until only "new flow" is selected.
+      const onlyNewFlow = () => page.evaluate(() => {
+        const selected = (id: string) => document.getElementById(id)?.classList.contains('selected') === true;
+        return selected('red-ui-clipboard-dialog-import-opt-new') && !selected('red-ui-clipboard-dialog-import-opt-current');
+      });
+      for (let attempt = 0; attempt < 10 && !(await onlyNewFlow()); attempt++) {
+        await page.click('#red-ui-clipboard-dialog-import-opt-new');
+        await page.waitForTimeout(200);
       }
+      assert.ok(await onlyNewFlow(), 'Import to: new flow is selected');
       await page.click('#red-ui-clipboard-dialog-ok');
       await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden' });
       // The editor fetches the example, then imports it: wait for every node of the file.

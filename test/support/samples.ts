@@ -1,12 +1,10 @@
 /**
- * Finds the shared samples folder (`shared/samples`, which sits beside the clone: `../shared` from the
- * repository root, on this machine and in CI) from wherever the compiled tests run (`dist/test/…`,
- * `.build/<name>/test/…`). HIK_SAMPLES_DIR overrides the search.
+ * The public sample bodies the tests read: test/fixtures/ (device/, isc/), listed with their
+ * sources in test/fixtures/INDEX.md. Found from the repository root, so the compiled tests
+ * (dist/test/…, .build/<name>/test/…) read the same files as the sources do.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-
-let found: string | undefined;
 
 /** The repository root: the nearest folder above this file that holds package.json. */
 export function repoRoot(): string {
@@ -19,23 +17,17 @@ export function repoRoot(): string {
   }
 }
 
-/** The `samples` folder (holding `device/`, `isc/`, …). */
+/** The fixtures folder (holding `device/`, `isc/`). */
 export function samplesDir(): string {
-  if (found !== undefined) return found;
-  const fromEnv = process.env.HIK_SAMPLES_DIR;
-  const candidates = fromEnv ? [fromEnv] : [path.resolve(repoRoot(), '../shared/samples'), path.resolve(repoRoot(), 'shared/samples')];
-  const dir = candidates.find((candidate) => fs.existsSync(path.join(candidate, 'device')));
-  if (dir === undefined) throw new Error(`shared samples not found (looked in ${candidates.join(', ')})`);
-  found = dir;
-  return dir;
+  return path.join(repoRoot(), 'test', 'fixtures');
 }
 
-/** A sample's bytes, by its path inside the samples folder (`device/…xml`). */
+/** A sample's bytes, by its path inside the fixtures folder (`device/…xml`). */
 export function readSample(relPath: string): Buffer {
   return fs.readFileSync(path.join(samplesDir(), relPath));
 }
 
-/** File names in a samples subfolder (`device`), sorted. */
+/** Body file names in a fixtures subfolder (`device`), sorted. */
 export function listSamples(subdir: string): string[] {
-  return fs.readdirSync(path.join(samplesDir(), subdir)).sort();
+  return fs.readdirSync(path.join(samplesDir(), subdir)).filter((name) => name !== 'INDEX.md').sort();
 }

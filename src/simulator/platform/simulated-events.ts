@@ -1,5 +1,5 @@
 /**
- * Events the simulated platform pushes, shaped like the public samples (shared/samples/isc):
+ * Events the simulated platform pushes, shaped like the public iSC samples (test/fixtures/isc):
  * access card and face (event_acs), motion (event_vss), area intrusion (event_rule), parking with
  * its late-picture twin (status 0 then 5, same eventId, times as `YYYY-MM-DD hh:mm:ss`), and a
  * linkage event (status 0 then 4, same eventId, ability "" and eventType 0 outside, the original

@@ -1,6 +1,6 @@
 /**
  * Messages as the two upstream nodes emit them: the listener's (`HikEvent` payload) and the iSC
- * node's (the OnEventNotify event as sent). Values from the shared samples.
+ * node's (the OnEventNotify event as sent). Values from the fixtures (test/fixtures).
  */
 import type { HikEvent } from '../../../src/push/hik-event';
 import type { FilterMessage } from '../../../src/filter/event-filter';

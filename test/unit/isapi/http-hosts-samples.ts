@@ -1,6 +1,6 @@
 /**
- * Real httpHosts bodies from public sources (listed in the shared samples INDEX.md), kept
- * verbatim as fixtures for the model tests. Those in shared/samples are read from there.
+ * Real httpHosts bodies from public sources (test/fixtures/device, sources in test/fixtures/INDEX.md)
+ * for the model tests, and a few rebuilt or written here.
  */
 import { readSample } from '../../support/samples';
 

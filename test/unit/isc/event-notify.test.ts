@@ -7,7 +7,7 @@ import { EventNotifyError, parseEventNotify } from '../../../src/isc/event-notif
 import { iscEventTopic, isLinkageEvent } from '../../../src/isc/event-topic';
 import { listSamples, readSample } from '../../support/samples';
 
-/** What each sample must give: events, ability, first event's topic. From samples/isc/INDEX.md. */
+/** What each sample must give: events, ability, first event's topic. From test/fixtures/INDEX.md. */
 const EXPECTED: Record<string, { events: number; ability: string; topic: string }> = {
   '01-acs-196883-multipleauth-card.json': { events: 1, ability: 'event_acs', topic: 'isc/event_acs/196883' },
   '02-rule-131588-area-intrusion-real.json': { events: 1, ability: 'event_rule', topic: 'isc/event_rule/131588' },

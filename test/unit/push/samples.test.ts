@@ -1,5 +1,5 @@
 /**
- * Every stored device sample (../shared/samples/device) through the parser: complete XML/JSON bodies
+ * Every device fixture (test/fixtures/device) through the parser: complete XML/JSON bodies
  * as they are, excerpts and logs where they hold complete events, and the three HikSink corpora of
  * real alertStream parts (one XML document per line).
  */

@@ -1,5 +1,5 @@
 /**
- * Real bodies to fuzz from: the stored device and platform samples (../shared/samples) and what the
+ * Real bodies to fuzz from: the device and platform fixtures (test/fixtures) and what the
  * device simulator's buildPush sends for every event kind, format and quirk. Built once per process.
  */
 import { buildPush, EVENT_KINDS, type PushFormat, type Quirks } from '../../../../src/simulator/push';

@@ -7,23 +7,32 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+// Two type-checked passes, each failing the build on a type error without writing output
+// (noEmitOnError): tsconfig.build.json compiles the runtime code (src/) alone, without mocha's
+// globals in scope; tsconfig.json then compiles the tests and benchmarks beside it.
+// `--package` stops after the first pass (what npm pack ships; `prepare` uses it).
 // `--out DIR` builds elsewhere (inside the repo, so node_modules resolve) and keeps going past type
 // errors: several people can then build and test their part of the tree at the same time.
 const outArg = process.argv.indexOf('--out');
 const dev = outArg !== -1;
+const packageOnly = process.argv.includes('--package');
 const outRoot = dev ? path.resolve(root, process.argv[outArg + 1]) : path.join(root, 'dist');
 const out = path.join(outRoot, 'src', 'nodes');
+const configs = packageOnly ? ['tsconfig.build.json'] : ['tsconfig.build.json', 'tsconfig.json'];
 
 fs.rmSync(outRoot, { recursive: true, force: true });
-try {
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', outRoot],
-    { stdio: 'inherit', cwd: root },
-  );
-} catch (err) {
-  if (!dev) throw err;
-  console.error('build: type errors above; files were emitted anyway (--out)');
+for (const config of configs) {
+  const args = [require.resolve('typescript/bin/tsc'), '-p', path.join(root, config), '--outDir', outRoot];
+  if (dev) args.push('--noEmitOnError', 'false');
+  try {
+    execFileSync(process.execPath, args, { stdio: 'inherit', cwd: root });
+  } catch {
+    if (!dev) {
+      console.error(`build: type errors above (${config}); nothing more was written`);
+      process.exit(1);
+    }
+    console.error(`build: type errors above (${config}); files were emitted anyway (--out)`);
+  }
 }
 
 fs.mkdirSync(out, { recursive: true });

@@ -8,6 +8,7 @@ import type { NodeMessage } from 'node-red';
 import { DigestClient } from '../../src/isapi/digest-client';
 import type { HttpHostsOutcome } from '../../src/isapi/http-hosts-configurator';
 import { startDeviceSimulator, type DeviceSimulator, type DeviceSimulatorOptions } from '../../src/simulator/device/device-simulator';
+import { requireBinary } from '../support/binaries';
 import { collect, eventually, statuses } from '../support/flow';
 import { freePort } from '../support/http';
 import { helper, loadFlow, nodeModule } from '../support/node-red';
@@ -249,11 +250,8 @@ describe('hikvision-httphosts node (device simulator)', function () {
 
   describe('HTTPS with the device\'s self-signed certificate', () => {
     it('works when the config accepts self-signed certificates, and says why when it does not', async function () {
-      try {
-        await simulator({ https: true });
-      } catch {
-        this.skip(); // no openssl here
-      }
+      requireBinary(this, 'openssl');
+      await simulator({ https: true });
       const { out, node } = await deploy();
       node.receive({ payload: {} });
       assert.equal((await out.waitFor(1))[0].payload.changed, true);

@@ -13,6 +13,7 @@ import type { NodeMessage } from 'node-red';
 import { computeDigestResponse, formatDigestAuthorization, parseDigestChallenges } from '../../src/http-auth/digest';
 import type { HikEvent } from '../../src/push/hik-event';
 import { portRegistry } from '../../src/server/port-registry';
+import { requireBinary } from '../support/binaries';
 import { collect, eventually, statuses } from '../support/flow';
 import { freePort, rawExchange, request } from '../support/http';
 import { coreNode, helper, loadFlow, nodeModule, startServer, stopServer } from '../support/node-red';
@@ -367,11 +368,8 @@ describe(`hikvision-listener on ${process.env.NODE_RED_PACKAGE ?? 'node-red'}`, 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hik-tls-'));
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
-    try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-    } catch {
-      this.skip(); // no openssl on this machine
-    }
+    const openssl = requireBinary(this, 'openssl');
+    execFileSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
     const { out } = await deploy(port, { config: { listenTls: true, tlsCert: cert, tlsKey: key } });
     const status = await new Promise<number>((resolve, reject) => {
       const req = https.request({ host: '127.0.0.1', port, method: 'POST', path: '/alarm', rejectUnauthorized: false, headers: { 'Content-Type': 'application/xml' } }, (res) => {

@@ -14,6 +14,7 @@ import { parseDigestAuthorization, parseDigestChallenges, type DigestAlgorithm }
 import { DigestClient, chooseQop, digestAuthorization } from '../../../src/isapi/digest-client';
 import type { DeviceTarget } from '../../../src/isapi/device-target';
 import { IsapiError } from '../../../src/isapi/isapi-error';
+import { requireBinary } from '../../support/binaries';
 import { freePort } from '../../support/http';
 import { startDigestTestServer, type TestServer } from './digest-test-server';
 
@@ -316,11 +317,8 @@ describe('digest client: transport failures', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isapi-tls-'));
       const key = path.join(dir, 'key.pem');
       const cert = path.join(dir, 'cert.pem');
-      try {
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=IP Camera'], { stdio: 'ignore' });
-      } catch {
-        this.skip(); // no openssl on this machine
-      }
+      const openssl = requireBinary(this, 'openssl');
+      execFileSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=IP Camera'], { stdio: 'ignore' });
       tls = { cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') };
       fs.rmSync(dir, { recursive: true, force: true });
     });

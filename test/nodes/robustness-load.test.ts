@@ -3,11 +3,14 @@
  * once, each on its own kept-alive connection (some chunked, some closing after every event),
  * every event kind in XML, JSON and form bodies, with their pictures. Every event answered 200
  * reaches the flow exactly once — counted per device (its ipAddress) and sequence (its
- * activePostCount) — and memory after garbage collection ends where it began.
+ * activePostCount). The test asserts counts only: how fast, and how much memory, is measured here
+ * but judged by `npm run soak` (scripts/soak.js), which sets LOAD_FIGURES_FILE to receive the
+ * figures; `npm run bench` measures throughput on its own.
  *
  * LOAD_SECONDS sets how long the devices push (default 12; scripts/soak.js runs 60).
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import type { NodeMessage } from 'node-red';
 import type { HikEvent } from '../../src/push/hik-event';
 import { portRegistry } from '../../src/server/port-registry';
@@ -19,6 +22,8 @@ import { MB, memoryAfterGc } from '../unit/robustness/support/heap';
 
 const DEVICES = 50;
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 12);
+/** Where scripts/soak.js wants the run's figures (pushes, events per second, memory growth). */
+const FIGURES_FILE = process.env.LOAD_FIGURES_FILE;
 /** Pushes a device sends per second at most (a busy camera sends a few; this is well above). */
 const PER_DEVICE_RATE = 12;
 const FORMATS: PushFormat[] = ['XML', 'XML', 'json', 'querystring'];
@@ -73,7 +78,7 @@ describe(`robustness: 50 devices pushing for ${SECONDS} s on ${process.env.NODE_
 
   after(() => helper.unload());
 
-  it('every event answered 200 reaches the flow exactly once, and memory stays flat', async () => {
+  it('every event answered 200 reaches the flow exactly once', async () => {
     const port = await freePort();
     await loadFlow([nodeModule('hikvision-config'), nodeModule('hikvision-listener')], [
       { id: 'tab', type: 'tab' },
@@ -116,7 +121,7 @@ describe(`robustness: 50 devices pushing for ${SECONDS} s on ${process.env.NODE_
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     assert.deepEqual(notOk, [], 'every push was answered 200');
-    assert.ok(answered > DEVICES * SECONDS * 2, `only ${answered} pushes in ${SECONDS} s`);
+    assert.deepEqual(runs.filter((run) => run.answers.size === 0).map((run) => run.ip), [], 'every device pushed');
     const missing = ok.filter((key) => seen.get(key) !== 1);
     assert.deepEqual(missing.slice(0, 10), [], `${missing.length} events not delivered exactly once`);
     assert.equal(seen.size, ok.length, 'nothing arrived that was not sent');
@@ -125,6 +130,14 @@ describe(`robustness: 50 devices pushing for ${SECONDS} s on ${process.env.NODE_
 
     forgetRecordedCalls();
     const memoryAfter = await memoryAfterGc();
-    assert.ok(memoryAfter - memoryBefore < 32 * MB, `memory grew by ${Math.round((memoryAfter - memoryBefore) / MB)} MB over ${ok.length} events`);
+    const figures = {
+      nodeRed: process.env.NODE_RED_PACKAGE ?? 'node-red',
+      seconds: SECONDS,
+      pushes: answered,
+      delivered: total,
+      eventsPerSecond: Math.round(total / SECONDS),
+      memoryGrowthMB: Math.round(((memoryAfter - memoryBefore) / MB) * 10) / 10,
+    };
+    if (FIGURES_FILE !== undefined) fs.writeFileSync(FIGURES_FILE, JSON.stringify(figures));
   });
 });

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every test group with mocha and ends with one line "N passed, N failed, N skipped".
 // The node tests run twice: on Node-RED 4.1 (what CLI users on Node 20 have) and on 5.0 (embedded).
+// `package` packs the package, installs the tarball into a fresh Node-RED 4.1 and checks what it serves.
+// --forbid-only: a stray `.only` fails the run instead of quietly running one test.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -16,6 +18,7 @@ const groups = [
   { name: 'nodes on Node-RED 4', spec: 'dist/test/nodes/**/*.test.js', env: { NODE_RED_PACKAGE: 'node-red' } },
   { name: 'nodes on Node-RED 5', spec: 'dist/test/nodes/**/*.test.js', env: { NODE_RED_PACKAGE: 'node-red-5' } },
   { name: 'browser', spec: 'dist/test/browser/**/*.test.js', env: {} },
+  { name: 'package', spec: 'dist/test/package/**/*.test.js', env: {} },
 ];
 
 const total = { passes: 0, failures: 0, pending: 0 };
@@ -27,7 +30,7 @@ for (const group of groups) {
   console.log(`\n=== ${group.name}`);
   const result = spawnSync(
     process.execPath,
-    [mocha, '--reporter', path.join(__dirname, 'mocha-reporter.js'), '--timeout', '20000', '--exit', group.spec],
+    [mocha, '--forbid-only', '--reporter', path.join(__dirname, 'mocha-reporter.js'), '--timeout', '20000', '--exit', group.spec],
     { cwd: root, stdio: 'inherit', env: { ...process.env, ...group.env, TEST_COUNTS_FILE: countsFile } },
   );
   let counts = { passes: 0, failures: 1, pending: 0 };

@@ -1,7 +1,8 @@
 /**
  * The repository stands on its own: no tracked file of the product, its tests, scripts, benchmarks
- * or CI refers to the reference folder that sits beside the maintainers' clone (`../shared`,
- * `/work/shared`). A fresh clone has no such folder, so any such reference breaks there.
+ * or CI refers to the reference folder named `shared` that sits beside the maintainers' clone (one
+ * level up, or by its absolute path under /work). A fresh clone has no such folder, so any such
+ * reference breaks there.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -34,7 +35,7 @@ function walk(root: string, relPath: string): string[] {
 }
 
 describe('the repository stands on its own', () => {
-  it('no file in src, test, scripts, bench, .ci or package.json refers to ../shared', () => {
+  it('no file in src, test, scripts, bench, .ci or package.json refers to the folder beside the clone', () => {
     const root = repoRoot();
     const files = checkedFiles(root);
     assert.ok(files.includes('package.json') && files.some((name) => name.startsWith('src/')), `found files: ${files.length}`);

@@ -15,25 +15,12 @@ import type { Node } from 'node-red';
 import type { HikEvent } from '../../src/push/hik-event';
 import { pushEvents } from '../../src/simulator/push/push-events';
 import { readExample, type FlowNode } from '../browser/example-flows';
+import { requireBinary } from '../support/binaries';
 import { eventually } from '../support/flow';
 import { freePort } from '../support/http';
 import { coreNode, helper, loadFlow, nodeModule, startServer, stopServer } from '../support/node-red';
 
 const EXAMPLE = 'device alarms to MQTT';
-
-function findMosquitto(): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
-  for (const dir of dirs) {
-    const file = path.join(dir, 'mosquitto');
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -78,12 +65,7 @@ describe(`MQTT example end to end on ${process.env.NODE_RED_PACKAGE ?? 'node-red
   let broker: Broker | null = null;
 
   before(async function () {
-    const binary = findMosquitto();
-    if (!binary) {
-      if (process.env.CI) throw new Error('mosquitto is not installed (CI must install it: apt-get install mosquitto)');
-      console.log('      skipped: mosquitto is not installed (apt-get install mosquitto); in CI this test must run');
-      this.skip();
-    }
+    const binary = requireBinary(this, 'mosquitto');
     broker = await startBroker(binary);
     await startServer();
   });

@@ -20,6 +20,13 @@ const outRoot = dev ? path.resolve(root, process.argv[outArg + 1]) : path.join(r
 const out = path.join(outRoot, 'src', 'nodes');
 const configs = packageOnly ? ['tsconfig.build.json'] : ['tsconfig.build.json', 'tsconfig.json'];
 
+// The package test packs the dist/ the tests run from; `prepare` rebuilding it there would pull the
+// tests out from under the run (some npm versions run prepare on pack despite --ignore-scripts).
+if (packageOnly && process.env.HIK_PACK_KEEP_DIST === '1' && fs.existsSync(path.join(outRoot, 'src', 'index.js'))) {
+  console.error('build: HIK_PACK_KEEP_DIST=1, dist/ kept as built'); // stderr: npm pack --json owns stdout
+  process.exit(0);
+}
+
 fs.rmSync(outRoot, { recursive: true, force: true });
 for (const config of configs) {
   const args = [require.resolve('typescript/bin/tsc'), '-p', path.join(root, config), '--outDir', outRoot];

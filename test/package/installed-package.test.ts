@@ -33,6 +33,12 @@ const NODE_TYPES = Object.keys(manifest['node-red'].nodes);
 const EXAMPLES = fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
 const ICONS = fs.readdirSync(path.join(ROOT, 'icons')).sort();
 
+/**
+ * The environment without npm's own variables: under `npm test`, npm_config_local_prefix (and the
+ * rest) would make `npm install` in the user directory work on this repository instead.
+ */
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+
 interface Answer { status: number; type: string; body: string }
 
 function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
@@ -89,21 +95,24 @@ describe('the package as npm installs it, in Node-RED 4.1', function () {
 
   before(async () => {
     temp = fs.mkdtempSync(path.join(os.tmpdir(), 'hik-package-'));
-    // --ignore-scripts: `prepare` would rebuild dist/ under the tests that are running from it.
-    const pack = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', temp], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    // `prepare` would rebuild dist/ under the tests that are running from it: --ignore-scripts, and
+    // HIK_PACK_KEEP_DIST for the npm versions that run prepare on pack all the same.
+    const pack = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', temp], {
+      cwd: ROOT, env: { ...CLEAN_ENV, HIK_PACK_KEEP_DIST: '1' }, maxBuffer: 64 * 1024 * 1024,
+    });
     packed = (JSON.parse(pack.stdout) as PackResult[])[0];
 
     userDir = path.join(temp, 'userDir');
     fs.mkdirSync(userDir);
     fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }, null, 2));
-    await run(NPM, ['install', path.join(temp, packed.filename), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: userDir, maxBuffer: 64 * 1024 * 1024 });
+    await run(NPM, ['install', path.join(temp, packed.filename), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: userDir, env: CLEAN_ENV, maxBuffer: 64 * 1024 * 1024 });
     installed = path.join(userDir, 'node_modules', manifest.name);
 
     const port = await freePort();
     fs.writeFileSync(path.join(userDir, 'settings.js'), settings(port));
     nodeRed = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'node-red', 'red.js'), '--settings', path.join(userDir, 'settings.js'), '-u', userDir, '-p', String(port)], {
       cwd: userDir,
-      env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
+      env: { ...CLEAN_ENV, NODE_RED_ENABLE_PROJECTS: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     nodeRed.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
@@ -194,7 +203,7 @@ describe('the package as npm installs it, in Node-RED 4.1', function () {
   });
 
   it('npx hikvision-sim --help runs from the installed package', async () => {
-    const { stdout } = await run(NPX, ['--no', '--', 'hikvision-sim', '--help'], { cwd: userDir });
+    const { stdout } = await run(NPX, ['--no', '--', 'hikvision-sim', '--help'], { cwd: userDir, env: CLEAN_ENV });
     assert.match(stdout, /Usage: hikvision-sim/);
   });
 });

@@ -417,8 +417,9 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
       assert.ok(await onlyNewFlow(), 'Import to: new flow is selected');
       await page.click('#red-ui-clipboard-dialog-ok');
       await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden' });
-      // The editor fetches the example, then imports it: wait for every node of the file.
-      const ids = readExample(label).map((n) => n.id);
+      // The editor fetches the example, then imports it: wait for every node of the file (its
+      // tab is a workspace, not a node).
+      const ids = readExample(label).filter((n) => n.type !== 'tab').map((n) => n.id);
       await page.waitForFunction((wanted) => {
         const { RED } = globalThis as unknown as EditorGlobals;
         return wanted.every((id) => RED.nodes.node(id) !== null);

@@ -13,7 +13,10 @@
  * rendered boxes of the demo's tabs.
  */
 import assert from 'node:assert/strict';
-import { exampleLabels, isFlowNode, readExample } from '../../browser/example-flows';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { exampleLabels, isFlowNode, readExample, type FlowNode } from '../../browser/example-flows';
+import { REPO_ROOT } from '../../browser/repo-root';
 import { boxesOverlap, layoutProblems, nodeBox, segmentCrossesBox, type Box, type Wire } from './flow-layout';
 
 describe('example layout', () => {
@@ -42,6 +45,42 @@ describe('example layout', () => {
       });
     });
   }
+});
+
+interface DemoFlowModule {
+  DEMO_EXAMPLES: string[];
+  demoFlow: (options: {
+    root: string;
+    ports: Record<'device' | 'platform' | 'listener' | 'callback', number>;
+    device: { username: string; password: string };
+    platform: { appKey: string; appSecret: string };
+  }) => { flow: FlowNode[] };
+}
+
+describe('the flow file of npm run demo (scripts/demo-flow.js)', () => {
+  const { demoFlow, DEMO_EXAMPLES } = createRequire(__filename)(path.join(REPO_ROOT, 'scripts', 'demo-flow.js')) as DemoFlowModule;
+  const { flow } = demoFlow({
+    root: REPO_ROOT,
+    ports: { device: 18080, platform: 18443, listener: 18088, callback: 18089 },
+    device: { username: 'admin', password: 'pw' },
+    platform: { appKey: 'k', appSecret: 's' },
+  });
+  const tabs = flow.filter((n) => n.type === 'tab');
+
+  it('has one tab per example it shows, and no node on a tab missing from the file', () => {
+    assert.deepEqual(tabs.map((t) => t.id), DEMO_EXAMPLES.map((label) => readExample(label).find((n) => n.type === 'tab')?.id));
+    const tabIds = new Set(tabs.map((t) => t.id));
+    for (const node of flow) {
+      if (node.type !== 'tab' && isFlowNode(node)) assert.ok(node.z !== undefined && tabIds.has(node.z), `${node.id} is on a tab of the file`);
+    }
+  });
+
+  it('follows the layout rule on every tab, with the nodes the demo adds', () => {
+    for (const tab of tabs) {
+      const onTab = flow.filter((n) => n.z === tab.id || !isFlowNode(n));
+      assert.deepEqual(layoutProblems(onTab), [], `tab "${String(tab.label)}"`);
+    }
+  });
 });
 
 describe('layout geometry', () => {

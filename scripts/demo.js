@@ -7,12 +7,18 @@ const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { demoFlow } = require('./demo-flow');
+
 const root = path.resolve(__dirname, '..');
-const userDir = path.join(root, '.demo');
+// Every port and the user directory can be moved by the environment, so that a test (or a second
+// demo) runs beside this one. DEMO_USER_DIR is wiped at start: give it a directory of its own.
+const userDir = path.resolve(process.env.DEMO_USER_DIR || path.join(root, '.demo'));
 const ports = {
   editor: Number(process.env.DEMO_EDITOR_PORT || 1880),
   device: Number(process.env.DEMO_DEVICE_PORT || 8080),
   platform: Number(process.env.DEMO_PLATFORM_PORT || 8443),
+  listener: Number(process.env.DEMO_LISTENER_PORT || 8088),
+  callback: Number(process.env.DEMO_CALLBACK_PORT || 8089),
 };
 const device = { username: 'admin', password: 'demo-Passw0rd' };
 const platform = { appKey: 'demo-app-key', appSecret: 'demo-app-secret' };
@@ -39,36 +45,9 @@ fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = {
 };
 `);
 
-// The demo flow: the "simulator demo" and "iSC door events" examples, pointed at the simulators,
-// plus an httpHosts node that sets up HTTP listening on the simulated camera when deployed.
-const example = (name) => JSON.parse(fs.readFileSync(path.join(root, 'examples', `${name}.json`), 'utf8'));
-const flow = [...example('simulator demo'), ...example('iSC door events to filter and debug')];
-const credentials = {};
-for (const node of flow) {
-  if (node.type === 'hikvision-config') {
-    Object.assign(node, { host: '127.0.0.1', port: ports.device, protocol: 'http' });
-    credentials[node.id] = { ...device };
-  } else if (node.type === 'hikvision-isc') {
-    Object.assign(node, { host: '127.0.0.1', port: ports.platform, protocol: 'http' });
-    credentials[node.id] = { ...platform };
-  } else if (node.type === 'hikvision-isc-subscribe') {
-    // The platform simulator runs here: call back on loopback, not on this machine's LAN address.
-    node.callbackUrl = `http://127.0.0.1:${node.listenPort}${node.path}`;
-  }
-}
-const listener = flow.find((n) => n.type === 'hikvision-listener');
-flow.push(
-  {
-    id: 'demo-httphosts', type: 'hikvision-httphosts', z: listener.z, name: 'point the camera here',
-    config: listener.config, action: 'set', slot: 'auto', format: 'auto', url: listener.path,
-    host: '127.0.0.1', port: '', protocolType: 'auto', parameterFormatType: '', httpAuthenticationMethod: 'auto',
-    onDeploy: true, x: 170, y: 240, wires: [['demo-httphosts-result']],
-  },
-  {
-    id: 'demo-httphosts-result', type: 'debug', z: listener.z, name: 'camera slots', active: true,
-    tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', x: 430, y: 240, wires: [],
-  },
-);
+// The demo flow: the "simulator demo" and "iSC door events" examples on their own tabs, pointed
+// at the simulators, plus an httpHosts node that points the simulated camera at the listener.
+const { flow, credentials } = demoFlow({ root, ports, device, platform });
 fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow, null, 2));
 fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
 

@@ -14,6 +14,7 @@ import { startPlatformSimulator, type PlatformSimulator } from '../../src/simula
 import { pushEvents } from '../../src/simulator/push/push-events';
 import { freePort } from '../support/http';
 import type { EditorGlobals, EditorNode } from './editor-globals';
+import { overlappingBoxes, showTab } from './drawn-boxes';
 import { CHROMIUM, CHROMIUM_ARGS, deploy, openEditor, screenshot, waitForStatus, type EditorSession } from './editor-page';
 import { exampleLabels, isFlowNode, readExample } from './example-flows';
 import { installedModule, REPO_ROOT, startNodeRed, type RunningNodeRed } from './node-red-process';
@@ -396,7 +397,16 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
       const moduleEntry = tree.locator('.red-ui-treeList-label', { hasText: 'node-red-contrib-hikvision-events' });
       await moduleEntry.click();
       const entry = tree.locator('.red-ui-treeList-label').filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^()|[\]\\{}$]/g, '\\$&')}\\s*$`) });
+      // A click that lands while the tree is still expanding selects nothing (Import stays
+      // disabled; seen once in a full browser run): click until the example is selected.
+      const selectedForImport = async () => await entry.first().evaluate((el) => el.classList.contains('selected'))
+        && await page.isEnabled('#red-ui-clipboard-dialog-ok');
       await entry.first().click();
+      for (let attempt = 0; attempt < 10 && !(await selectedForImport()); attempt++) {
+        await page.waitForTimeout(200);
+        await entry.first().click();
+      }
+      assert.ok(await selectedForImport(), `"${label}" is selected for import`);
       if (label === labels[0]) {
         const listed = await tree.locator('.red-ui-treeList-label').allTextContents();
         for (const l of labels) assert.ok(listed.some((t) => t.trim() === l), `"${l}" is listed (${listed.join(' | ')})`);
@@ -417,12 +427,21 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
       assert.ok(await onlyNewFlow(), 'Import to: new flow is selected');
       await page.click('#red-ui-clipboard-dialog-ok');
       await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden' });
-      // The editor fetches the example, then imports it: wait for every node of the file.
-      const ids = readExample(label).map((n) => n.id);
+      // The editor fetches the example, then imports it: wait for every node of the file (its
+      // tab is a workspace, not a node). RED.nodes.node() answers undefined, not null, for an id
+      // it does not know.
+      const ids = readExample(label).filter((n) => n.type !== 'tab').map((n) => n.id);
       await page.waitForFunction((wanted) => {
         const { RED } = globalThis as unknown as EditorGlobals;
-        return wanted.every((id) => RED.nodes.node(id) !== null);
+        return wanted.every((id) => Boolean(RED.nodes.node(id)));
       }, ids);
+      // The example brings its own tab; the editor imports it beside the one on show: show it,
+      // and it reads without dragging nodes apart.
+      const tab = await page.evaluate((first) => {
+        const { RED } = globalThis as unknown as EditorGlobals;
+        return RED.nodes.node(first)?.z ?? '';
+      }, readExample(label).find(isFlowNode)?.id ?? '');
+      assert.deepEqual(overlappingBoxes(await showTab(page, tab)), [], `"${label}": no two drawn node boxes overlap`);
       // An example carries fixed ports (8088, 8089): give each a free one before deploying, as
       // a user would when those are taken; the MQTT broker points at a closed port.
       const ports = await Promise.all([freePort(), freePort(), freePort()]);
@@ -450,11 +469,13 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
         return found;
       });
       assert.deepEqual(fixedPorts, [], 'no fixed port is deployed');
-      assert.ok(await page.evaluate(({ first, wanted }) => {
+      const flowOfItsOwn = await page.evaluate(({ first, wanted }) => {
         const { RED } = globalThis as unknown as EditorGlobals;
         const z = RED.nodes.node(first)?.z;
-        return z !== undefined && RED.nodes.filterNodes({ z }).every((n) => wanted.includes(n.id));
-      }, { first: readExample(label).find(isFlowNode)?.id ?? '', wanted: ids }), `"${label}" was imported into a flow of its own`);
+        return { z, others: z === undefined ? [] : RED.nodes.filterNodes({ z }).map((n) => n.id).filter((id) => !wanted.includes(id)) };
+      }, { first: readExample(label).find(isFlowNode)?.id ?? '', wanted: ids });
+      assert.ok(flowOfItsOwn.z !== undefined, `"${label}" was imported`);
+      assert.deepEqual(flowOfItsOwn.others, [], `"${label}" was imported into a flow of its own`);
       await deploy(page);
       for (const id of listeners) await waitForStatus(page, id, 'green', /listening|·/);
       await screenshot(page, `en-example-${label.replace(/[^\w]+/g, '-')}`);

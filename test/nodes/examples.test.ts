@@ -76,9 +76,8 @@ interface Prepared {
  * become free ones and everything binds to loopback, so the test never takes a fixed port.
  */
 async function prepare(label: string, env: Environment): Promise<Prepared> {
-  const example = readExample(label);
-  const tab = example.find((n) => n.z)?.z ?? 'examples';
-  const flow: FlowNode[] = [{ id: tab, type: 'tab', label }, ...example.map((n) => ({ ...n }))];
+  // Each example carries its own tab (test/unit/examples/layout.test.ts checks that).
+  const flow: FlowNode[] = readExample(label).map((n) => ({ ...n }));
   const credentials: Record<string, Record<string, string>> = {};
   const ports = new Map<string, number>();
   for (const node of flow) {
@@ -174,7 +173,9 @@ describe(`examples on ${process.env.NODE_RED_PACKAGE ?? 'node-red'}`, function (
       for (const node of flow) {
         assert.ok(!allTypes.has(node.id), `${label}: id ${node.id} is not a node type`);
         assert.ok(!('credentials' in node), `${label}: ${node.id} carries no credentials`);
-        if (CONFIG_TYPES.has(node.type)) {
+        if (node.type === 'tab') {
+          assert.ok(typeof node.label === 'string' && node.label !== '', `${label}: the tab has a label`);
+        } else if (CONFIG_TYPES.has(node.type)) {
           assert.ok(!isFlowNode(node) && node.z === undefined, `${label}: config node ${node.id} has no position and no tab`);
         } else {
           assert.ok(isFlowNode(node) && typeof node.z === 'string', `${label}: ${node.id} has x, y and z`);
@@ -183,6 +184,7 @@ describe(`examples on ${process.env.NODE_RED_PACKAGE ?? 'node-red'}`, function (
         for (const target of (node.wires ?? []).flat()) assert.ok(ids.includes(target), `${label}: ${node.id} wires to ${target}, which is in the example`);
       }
       assert.equal(new Set(flow.filter((n) => n.z).map((n) => n.z)).size, 1, `${label}: one flow`);
+      assert.deepEqual(flow.filter((n) => n.type === 'tab').map((n) => n.id), [flow.find((n) => n.z)?.z], `${label}: that flow's tab is in the file`);
       assert.ok(flow.some((n) => n.type === 'comment' && typeof n.info === 'string' && n.info.length > 0), `${label}: a comment explains it`);
     }
     // The Flow Library's scorecard (N02) wants every non-config node used in an example.

@@ -1,0 +1,188 @@
+/**
+ * What an iSC subscribe node does once configured: receives the platform's pushes on its callback
+ * port and path, keeps the subscription alive and shows how it stands, runs the subscribe /
+ * unsubscribe / view actions asked for in msg.payload, and unsubscribes on close if asked.
+ */
+import type { NodeAPI, NodeMessage, NodeMessageInFlow, NodeStatus } from 'node-red';
+import { ArtemisClient } from '../../isc/artemis-client';
+import type { ArtemisError } from '../../isc/artemis-error';
+import { EVENT_SERVICE_PATHS, type ArtemisEnvelope, type EventSubscriptionRequest } from '../../isc/event-service-api';
+import { iscEventTopic } from '../../isc/event-topic';
+import { parseEventTypeList } from '../../isc/event-type-list';
+import type { IscPlatform } from '../../isc/isc-platform';
+import { IscNotifyReceiver } from '../../isc/notify-receiver';
+import { SubscriptionKeeper, type SubscriptionState } from '../../isc/subscription-keeper';
+import { portRegistry, type PortRegistry, type RouteLease } from '../../server/port-registry';
+import { clientErrorKind, WarningLimiter } from '../warning-limiter';
+import type { IscSubscribeSettings } from './subscribe-settings';
+
+/** Where the controller's output goes: the node itself. */
+export interface IscSubscribeOutput {
+  send(msg: (NodeMessage | null)[]): void;
+  error(text: string, msg?: NodeMessage): void;
+  warn(text: string): void;
+  log(text: string): void;
+  status(status: NodeStatus): void;
+}
+
+/** Unsubscribing on close must finish well inside Node-RED's 15 s close limit. */
+const CLOSE_CALL_TIMEOUT_MS = 5_000;
+const ACTIONS = ['subscribe', 'unsubscribe', 'view'] as const;
+/** Warnings about misbehaving clients of the callback port at most this often. */
+const CLIENT_ERROR_WARN_MS = 60_000;
+const CLIENT_ERRORS = {
+  timeout: 'a client did not send its request in time and was disconnected (a stalled or deliberately slow sender)',
+  tls: 'a TLS handshake failed',
+  malformed: 'a request that is not HTTP arrived',
+};
+export type Action = (typeof ACTIONS)[number];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function seconds(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)}min` : `${Math.round(ms / 1000)}s`;
+}
+
+/** The short status text for a failed attempt: the platform code, or what kind of failure. */
+export function failureLabel(error: Error): string {
+  const artemis = error as Partial<ArtemisError>;
+  switch (artemis.kind) {
+    case 'platform': return artemis.code ?? 'platform error';
+    case 'tls': return 'TLS error';
+    case 'http': return `HTTP ${artemis.httpStatus ?? '?'}`;
+    case 'response': return 'bad answer';
+    case 'network':
+    case 'timeout': return 'platform unreachable';
+    default: return 'error';
+  }
+}
+
+export class IscSubscribeController {
+  private readonly client: ArtemisClient;
+  private readonly keeper: SubscriptionKeeper;
+  private readonly clientWarnings = new WarningLimiter(CLIENT_ERROR_WARN_MS);
+  private lease: RouteLease<IscNotifyReceiver> | null = null;
+  private detach: (() => void) | null = null;
+  private lastProblem = '';
+
+  constructor(
+    private readonly RED: Pick<NodeAPI, '_'>,
+    private readonly node: IscSubscribeOutput,
+    platform: IscPlatform,
+    private readonly settings: IscSubscribeSettings,
+    private readonly request: EventSubscriptionRequest,
+    private readonly registry: PortRegistry = portRegistry,
+  ) {
+    this.client = new ArtemisClient(platform);
+    this.keeper = new SubscriptionKeeper(this.client, request, { resubscribeIntervalMs: settings.resubscribeMs });
+    this.keeper.on('state', this.onState);
+  }
+
+  /** A red status and an error in the log: the node cannot work. */
+  refuse(text: string, message: string): void {
+    this.node.status({ fill: 'red', shape: 'ring', text });
+    this.node.error(message);
+  }
+
+  private readonly onState = (state: SubscriptionState): void => {
+    const { RED } = this;
+    switch (state.kind) {
+      case 'subscribing':
+        if (state.attempt === 1) this.node.status({ fill: 'yellow', shape: 'ring', text: RED._('hikvision-isc-subscribe.status.subscribing') });
+        break;
+      case 'subscribed':
+        this.lastProblem = '';
+        this.node.status({ fill: 'green', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.subscribed', { count: state.eventTypes.length }) });
+        break;
+      case 'unconfirmed':
+        this.node.status({ fill: 'yellow', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.unconfirmed') });
+        if (state.reason !== this.lastProblem) this.node.warn(`subscribed, but the platform's view does not confirm it: ${state.reason}`);
+        this.lastProblem = state.reason;
+        break;
+      case 'retrying':
+        this.node.status({ fill: 'red', shape: 'ring', text: RED._('hikvision-isc-subscribe.status.retry', { reason: failureLabel(state.error), delay: seconds(state.delayMs) }) });
+        if (state.error.message !== this.lastProblem) this.node.warn(`subscribe failed: ${state.error.message}; retrying`);
+        this.lastProblem = state.error.message;
+        break;
+      case 'idle':
+      case 'stopped':
+        break;
+    }
+  };
+
+  private readonly onClientError = (code: string): void => {
+    const { listenPort } = this.settings;
+    const kind = clientErrorKind(code);
+    const held = kind === null ? null : this.clientWarnings.take('client');
+    if (kind === null || held === null) return;
+    const more = held > 0 ? ` (${held} more since the last warning)` : '';
+    this.node.warn(`${CLIENT_ERRORS[kind]} on port ${listenPort} (${code}); further ones are not logged for a minute${more}`);
+  };
+
+  /** Takes the callback route, then subscribes once the port listens. */
+  start(): void {
+    const { RED, settings } = this;
+    const { listenPort, path } = settings;
+    try {
+      this.lease = this.registry.server({ port: listenPort, bind: '' }).use(path, 'iSC receiver', () => new IscNotifyReceiver());
+    } catch (err) {
+      this.refuse(RED._('hikvision-isc-subscribe.status.path-in-use'), (err as Error).message);
+    }
+    const lease = this.lease;
+    if (!lease) return;
+    this.detach = lease.route.attach({
+      events: (notify) => {
+        for (const event of notify.events) {
+          this.node.send([{ payload: event, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime }, null]);
+        }
+      },
+      malformed: (error, remoteAddress) => {
+        this.node.error(error.message, { payload: error.raw, topic: 'isc/malformed', remoteAddress });
+      },
+    });
+    lease.server.on('clientError', this.onClientError);
+    lease.server.ready().then(
+      () => { if (this.detach) this.keeper.start(); },
+      (err: unknown) => {
+        const code = (err as NodeJS.ErrnoException).code ?? 'error';
+        this.refuse(`port ${listenPort}: ${code}`, `cannot listen on port ${listenPort} for platform events: ${(err as Error).message}`);
+      },
+    );
+  }
+
+  /** Runs the action msg.payload asks for; the platform's answer. */
+  async runAction(msg: NodeMessageInFlow): Promise<{ action: Action; answer: ArtemisEnvelope }> {
+    const { client, request } = this;
+    const payload = msg.payload;
+    const requested = typeof payload === 'string' ? payload : isRecord(payload) ? payload.action : undefined;
+    const action = ACTIONS.find((a) => a === requested);
+    if (!action) throw new Error('msg.payload.action must be "subscribe", "unsubscribe" or "view"');
+    let types = this.settings.eventTypes;
+    if (isRecord(payload) && payload.eventTypes !== undefined) {
+      const parsed = parseEventTypeList(payload.eventTypes);
+      if (parsed.invalid.length > 0 || parsed.codes.length === 0) throw new Error('msg.payload.eventTypes must list numeric event type codes');
+      types = parsed.codes;
+    }
+    const answer = action === 'subscribe' ? await client.subscribeByEventTypes({ ...request, eventTypes: types })
+      : action === 'unsubscribe' ? await client.unsubscribeByEventTypes({ eventTypes: types })
+        : await client.viewSubscriptions();
+    return { action, answer };
+  }
+
+  /** Stops renewing, leaves the route and, if asked, unsubscribes the node's types. */
+  close(unsubscribeOnClose: boolean): Promise<void> {
+    const { eventTypes } = this.settings;
+    this.lease?.server.off('clientError', this.onClientError);
+    this.keeper.stop();
+    this.detach?.();
+    this.detach = null;
+    const release = this.lease ? this.lease.release() : Promise.resolve();
+    const unsubscribe = unsubscribeOnClose
+      ? this.client.call(EVENT_SERVICE_PATHS.unsubscribe, { eventTypes }, { timeoutMs: CLOSE_CALL_TIMEOUT_MS })
+        .then(() => this.node.log(`unsubscribed ${eventTypes.join(',')}`), (err: unknown) => this.node.warn(`unsubscribe on close failed: ${(err as Error).message}`))
+      : Promise.resolve();
+    return Promise.all([release, unsubscribe]).then(() => undefined);
+  }
+}

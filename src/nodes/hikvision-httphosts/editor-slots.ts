@@ -13,10 +13,7 @@ import { IsapiError } from '../../isapi/isapi-error';
 import { detectLocalAddress } from '../../isapi/local-address';
 import type { HikvisionConfigNode } from '../hikvision-config';
 import { FORMATS } from './http-hosts-request';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-}
+import { isRecord } from '../../util/is-record';
 
 /** What the editor gets for a slot (no user names: they are the listener's credentials). */
 export function slotSummary(slot: HttpHostsSlot) {
@@ -31,12 +28,12 @@ export function readSlotsHandler(RED: NodeAPI) {
   return (req: Request, res: Response): void => {
     let target: DeviceTarget;
     try {
-      target = editorTarget((id) => RED.nodes.getNode(id) as HikvisionConfigNode | null, isObject(req.body) ? req.body : {});
+      target = editorTarget((id) => RED.nodes.getNode(id) as HikvisionConfigNode | null, isRecord(req.body) ? req.body : {});
     } catch (err) {
       res.status(400).json({ error: (err as Error).message });
       return;
     }
-    const format = isObject(req.body) && FORMATS.includes(req.body.format as FormatPreference) ? (req.body.format as FormatPreference) : 'auto';
+    const format = isRecord(req.body) && FORMATS.includes(req.body.format as FormatPreference) ? (req.body.format as FormatPreference) : 'auto';
     const client = new DigestClient(target, { timeoutMs: 8000 });
     Promise.all([new HttpHostsConfigurator(client).read(format), detectLocalAddress(target.host, target.port)]).then(
       ([doc, address]) => res.json({ format: doc.format, slots: doc.slots.map(slotSummary), address }),

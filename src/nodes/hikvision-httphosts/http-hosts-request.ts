@@ -5,6 +5,7 @@
 import type { NodeDef } from 'node-red';
 import type { FormatPreference, ListenerTarget } from '../../isapi/http-hosts-configurator';
 import type { ListenSettings } from '../../server/listen-settings';
+import { isRecord } from '../../util/is-record';
 
 export type Action = 'get' | 'set' | 'test' | 'capabilities';
 const ACTIONS: readonly Action[] = ['get', 'set', 'test', 'capabilities'];
@@ -39,10 +40,6 @@ export interface HttpHostsRequest {
   target: ListenerTarget;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-}
-
 const OVERRIDES = ['action', 'slot', 'format', 'url', 'host', 'port', 'protocolType', 'parameterFormatType', 'httpAuthenticationMethod'] as const;
 export type HttpHostsSettings = Record<(typeof OVERRIDES)[number], string>;
 
@@ -50,7 +47,7 @@ export type HttpHostsSettings = Record<(typeof OVERRIDES)[number], string>;
 export function withOverrides(def: HttpHostsDef, payload: unknown): HttpHostsSettings {
   const out = {} as HttpHostsSettings;
   for (const key of OVERRIDES) {
-    const own = isObject(payload) && Object.hasOwn(payload, key) ? payload[key] : undefined;
+    const own = isRecord(payload) && Object.hasOwn(payload, key) ? payload[key] : undefined;
     // Flows saved by older versions may lack a property.
     const value = typeof own === 'string' || typeof own === 'number' ? own : (def as Partial<HttpHostsDef>)[key];
     out[key] = value === undefined ? '' : String(value).trim();

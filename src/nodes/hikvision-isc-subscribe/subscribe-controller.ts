@@ -13,8 +13,10 @@ import type { IscPlatform } from '../../isc/isc-platform';
 import { IscNotifyReceiver } from '../../isc/notify-receiver';
 import { SubscriptionKeeper, type SubscriptionState } from '../../isc/subscription-keeper';
 import { portRegistry, type PortRegistry, type RouteLease } from '../../server/port-registry';
-import { clientErrorKind, WarningLimiter } from '../warning-limiter';
+import { LimitedLog } from '../limited-log';
+import { clientErrorKind } from '../warning-limiter';
 import type { IscSubscribeSettings } from './subscribe-settings';
+import { isRecord } from '../../util/is-record';
 
 /** Where the controller's output goes: the node itself. */
 export interface IscSubscribeOutput {
@@ -28,18 +30,12 @@ export interface IscSubscribeOutput {
 /** Unsubscribing on close must finish well inside Node-RED's 15 s close limit. */
 const CLOSE_CALL_TIMEOUT_MS = 5_000;
 const ACTIONS = ['subscribe', 'unsubscribe', 'view'] as const;
-/** Warnings about misbehaving clients of the callback port at most this often. */
-const CLIENT_ERROR_WARN_MS = 60_000;
 const CLIENT_ERRORS = {
   timeout: 'a client did not send its request in time and was disconnected (a stalled or deliberately slow sender)',
   tls: 'a TLS handshake failed',
   malformed: 'a request that is not HTTP arrived',
 };
 export type Action = (typeof ACTIONS)[number];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function seconds(ms: number): string {
   return ms >= 60_000 ? `${Math.round(ms / 60_000)}min` : `${Math.round(ms / 1000)}s`;
@@ -62,7 +58,8 @@ export function failureLabel(error: Error): string {
 export class IscSubscribeController {
   private readonly client: ArtemisClient;
   private readonly keeper: SubscriptionKeeper;
-  private readonly clientWarnings = new WarningLimiter(CLIENT_ERROR_WARN_MS);
+  /** Warnings about misbehaving clients of the callback port: the first a minute, with how many were held back. */
+  private readonly clientWarnings: LimitedLog;
   private lease: RouteLease<IscNotifyReceiver> | null = null;
   private detach: (() => void) | null = null;
   private lastProblem = '';
@@ -75,6 +72,7 @@ export class IscSubscribeController {
     private readonly request: EventSubscriptionRequest,
     private readonly registry: PortRegistry = portRegistry,
   ) {
+    this.clientWarnings = new LimitedLog((text) => node.warn(text), (count) => `(${count} more since the last warning)`);
     this.client = new ArtemisClient(platform);
     this.keeper = new SubscriptionKeeper(this.client, request, { resubscribeIntervalMs: settings.resubscribeMs });
     this.keeper.on('state', this.onState);
@@ -115,10 +113,8 @@ export class IscSubscribeController {
   private readonly onClientError = (code: string): void => {
     const { listenPort } = this.settings;
     const kind = clientErrorKind(code);
-    const held = kind === null ? null : this.clientWarnings.take('client');
-    if (kind === null || held === null) return;
-    const more = held > 0 ? ` (${held} more since the last warning)` : '';
-    this.node.warn(`${CLIENT_ERRORS[kind]} on port ${listenPort} (${code}); further ones are not logged for a minute${more}`);
+    if (kind === null) return;
+    this.clientWarnings.log('client', () => `${CLIENT_ERRORS[kind]} on port ${listenPort} (${code}); further ones are not logged for a minute`);
   };
 
   /** Takes the callback route, then subscribes once the port listens. */

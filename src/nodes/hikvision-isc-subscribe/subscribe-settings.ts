@@ -6,7 +6,7 @@ import type { NodeDef } from 'node-red';
 import { defaultCallbackUrl } from '../../isc/callback-url';
 import type { EventSubscriptionRequest, SubscriptionSubType } from '../../isc/event-service-api';
 import { parseEventLevels, parseEventTypeList } from '../../isc/event-type-list';
-import { normalisePath } from '../../server/port-registry';
+import { normalisePath } from '../../net/url-path';
 
 export interface IscSubscribeDef extends NodeDef {
   platform: string;

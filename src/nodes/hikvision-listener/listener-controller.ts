@@ -6,11 +6,13 @@
 import type { NodeAPI, NodeMessage, NodeStatus } from 'node-red';
 import type { HikEvent } from '../../push/hik-event';
 import type { PushError } from '../../push/push-error';
+import { normalisePath } from '../../net/url-path';
 import type { ListenSettings } from '../../server/listen-settings';
-import { normalisePath, portRegistry, type PortRegistry, type RouteLease, type ServerState, type SharedServer } from '../../server/port-registry';
+import { portRegistry, type PortRegistry, type RouteLease, type ServerState, type SharedServer } from '../../server/port-registry';
 import { PushRoute, type PushMeta, type PushSubscriber } from '../../server/push-route';
 import { StatusThrottle } from '../status-throttle';
-import { clientErrorKind, WarningLimiter } from '../warning-limiter';
+import { LimitedLog } from '../limited-log';
+import { clientErrorKind } from '../warning-limiter';
 import { ListenerMessages, type ListenerMessageOptions } from './listener-messages';
 import { StatusClock } from './status-clock';
 
@@ -22,14 +24,12 @@ export interface ListenerOutput {
   status(status: NodeStatus): void;
 }
 
-/** Warnings about misbehaving clients at most this often, so a scanner cannot flood the log. */
-const CLIENT_ERROR_WARN_MS = 60_000;
-
 export class ListenerController {
   private readonly status: StatusThrottle;
   private readonly messages: ListenerMessages;
   private readonly clock = new StatusClock();
-  private readonly warnings = new WarningLimiter(CLIENT_ERROR_WARN_MS);
+  /** Rate-limited warnings: the first of a kind a minute, with how many were held back. */
+  private readonly warnings: LimitedLog;
   private readonly port: number;
   private count = 0;
   private lease: RouteLease<PushRoute> | null = null;
@@ -44,17 +44,10 @@ export class ListenerController {
     private readonly registry: PortRegistry = portRegistry,
   ) {
     this.status = new StatusThrottle((s) => node.status(s));
+    this.warnings = new LimitedLog((text) => node.warn(text), (count) => RED._('hikvision-listener.errors.held-back', { count }));
     this.messages = new ListenerMessages(options);
     this.port = settings.port;
     this.subscriber = this.pushSubscriber(options.wantImages);
-  }
-
-  /** A rate-limited warning: the first of its kind a minute, with how many were held back. */
-  private warnLimited(kind: string, text: string): void {
-    const { RED } = this;
-    const held = this.warnings.take(kind);
-    if (held === null) return;
-    this.node.warn(held > 0 ? `${text} ${RED._('hikvision-listener.errors.held-back', { count: held })}` : text);
   }
 
   private deliver(event: HikEvent, meta: PushMeta): void {
@@ -84,7 +77,7 @@ export class ListenerController {
       onRejected: (reason) => {
         const { RED } = this;
         // Refused requests come as fast as anyone can send them: never one log line each.
-        this.warnLimited('rejected', RED._('hikvision-listener.errors.rejected', { reason }));
+        this.warnings.log('rejected', () => RED._('hikvision-listener.errors.rejected', { reason }));
       },
     };
   }
@@ -107,7 +100,7 @@ export class ListenerController {
     const kind = clientErrorKind(code);
     if (kind === null) return;
     const key = { timeout: 'client-timeout', tls: 'client-tls', malformed: 'client' }[kind];
-    this.warnLimited('client', RED._(`hikvision-listener.errors.${key}`, { port, code }));
+    this.warnings.log('client', () => RED._(`hikvision-listener.errors.${key}`, { port, code }));
   };
 
   /** Takes the route for `path` on the config's port (shared with every other node using it). */

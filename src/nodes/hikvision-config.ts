@@ -22,7 +22,7 @@ export default function register(RED: NodeAPI): void {
   function HikvisionConfig(this: HikvisionConfigNode, def: HikvisionConfigDef): void {
     RED.nodes.createNode(this, def);
     this.device = deviceTarget(def, this.credentials);
-    const { listen, listenError } = listenSettings(def, this.credentials);
+    const { listen, listenError } = listenSettings(def, this.credentials, RED);
     this.listen = listen;
     this.listenError = listenError;
   }

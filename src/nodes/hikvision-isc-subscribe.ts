@@ -23,16 +23,19 @@ export default function register(RED: NodeAPI): void {
       this.status({ fill: 'red', shape: 'ring', text });
       this.error(message);
     };
-    if (!config) return refuse(RED._('hikvision-isc-subscribe.status.no-platform'), 'no iSC platform configured: choose one in the node');
-    if (!config.platform.host) return refuse(RED._('hikvision-isc-subscribe.status.no-host'), 'the iSC platform node has no address');
+    if (!config) return refuse(RED._('hikvision-isc-subscribe.status.no-platform'), RED._('hikvision-isc-subscribe.errors.no-platform'));
+    if (!config.platform.host) return refuse(RED._('hikvision-isc-subscribe.status.no-host'), RED._('hikvision-isc-subscribe.errors.no-host'));
     if (!config.platform.appKey || !config.platform.appSecret) {
-      return refuse(RED._('hikvision-isc-subscribe.status.no-credentials'), 'the iSC platform node needs the partner\'s AppKey and AppSecret');
+      return refuse(RED._('hikvision-isc-subscribe.status.no-credentials'), RED._('hikvision-isc-subscribe.errors.no-credentials'));
     }
     if (invalid.length > 0 || eventTypes.length === 0) {
-      return refuse(RED._('hikvision-isc-subscribe.status.bad-types'), `event types must be numeric codes${invalid.length ? `; not codes: ${invalid.join(', ')}` : ''}`);
+      const message = invalid.length
+        ? RED._('hikvision-isc-subscribe.errors.bad-types-listed', { codes: invalid.join(', ') })
+        : RED._('hikvision-isc-subscribe.errors.bad-types');
+      return refuse(RED._('hikvision-isc-subscribe.status.bad-types'), message);
     }
     if (!callbackUrl) {
-      return refuse(RED._('hikvision-isc-subscribe.status.no-callback'), 'cannot work out this machine\'s IPv4 address: set the callback URL the platform should use');
+      return refuse(RED._('hikvision-isc-subscribe.status.no-callback'), RED._('hikvision-isc-subscribe.errors.no-callback'));
     }
 
     const subscription = new IscSubscribeController(RED, this, config.platform, settings, subscriptionRequest({ ...settings, callbackUrl }));

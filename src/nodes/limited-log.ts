@@ -28,7 +28,7 @@ export class LimitedLog {
    * Writes the line unless one of this kind was written within the interval. `text` is only
    * called for a line that is written. Keys should be a small fixed set. Whether it was written.
    */
-  log(kind: string, text: () => string): boolean {
+  report(kind: string, text: () => string): boolean {
     const held = this.limiter.take(kind);
     if (held === null) return false;
     this.write(held > 0 ? `${text()} ${this.heldBack(held)}` : text());

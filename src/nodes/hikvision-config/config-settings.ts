@@ -3,7 +3,7 @@
  * to talk to (ISAPI) and the listening settings its pushes arrive on.
  */
 import fs from 'node:fs';
-import type { NodeDef } from 'node-red';
+import type { NodeAPI, NodeDef } from 'node-red';
 import type { DeviceTarget } from '../../isapi/device-target';
 import { parseAllowList, type DeviceAuthMode, type ListenSettings } from '../../server/listen-settings';
 
@@ -46,14 +46,18 @@ export function deviceTarget(def: HikvisionConfigDef, creds: HikvisionConfigCred
 }
 
 /** Where the device's pushes arrive, and why those settings cannot be used (or null). */
-export function listenSettings(def: HikvisionConfigDef, creds: HikvisionConfigCredentials): { listen: ListenSettings; listenError: string | null } {
+export function listenSettings(
+  def: HikvisionConfigDef,
+  creds: HikvisionConfigCredentials,
+  RED: Pick<NodeAPI, '_'>,
+): { listen: ListenSettings; listenError: string | null } {
   let listenError: string | null = null;
   let tls: ListenSettings['tls'];
   if (def.listenTls) {
     try {
       tls = { cert: fs.readFileSync(def.tlsCert, 'utf8'), key: fs.readFileSync(def.tlsKey, 'utf8') };
     } catch (err) {
-      listenError = `cannot read TLS certificate/key: ${(err as Error).message}`;
+      listenError = RED._('hikvision-config.errors.tls-files', { detail: (err as Error).message });
     }
   }
   const listen: ListenSettings = {

@@ -28,7 +28,7 @@ export function readSlotsHandler(RED: NodeAPI) {
   return (req: Request, res: Response): void => {
     let target: DeviceTarget;
     try {
-      target = editorTarget((id) => RED.nodes.getNode(id) as HikvisionConfigNode | null, isRecord(req.body) ? req.body : {});
+      target = editorTarget((id) => RED.nodes.getNode(id) as HikvisionConfigNode | null, isRecord(req.body) ? req.body : {}, RED);
     } catch (err) {
       res.status(400).json({ error: (err as Error).message });
       return;
@@ -50,22 +50,26 @@ export function readSlotsHandler(RED: NodeAPI) {
  * it. The stored password is used only for the deployed address, so a request cannot send the
  * stored credentials to another host. `deployedConfig` finds a deployed config node by id.
  */
-export function editorTarget(deployedConfig: (id: string) => { device: DeviceTarget } | null, body: Record<string, unknown>): DeviceTarget {
+export function editorTarget(
+  deployedConfig: (id: string) => { device: DeviceTarget } | null,
+  body: Record<string, unknown>,
+  RED: Pick<NodeAPI, '_'>,
+): DeviceTarget {
   const text = (key: string) => (typeof body[key] === 'string' ? (body[key]).trim() : typeof body[key] === 'number' ? String(body[key]) : '');
   const deployed = text('config') ? deployedConfig(text('config')) : null;
   const base = deployed?.device;
   const protocol = text('protocol') === 'https' || text('protocol') === 'http' ? (text('protocol') as 'http' | 'https') : base?.protocol ?? 'http';
   const host = text('host') || base?.host || '';
-  if (!host) throw new Error('no device address: fill in the config node');
+  if (!host) throw new Error(RED._('hikvision-httphosts.errors.editor-no-host'));
   const port = text('port') ? Number(text('port')) : base?.port ?? (protocol === 'https' ? 443 : 80);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('the device port must be 1-65535');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(RED._('hikvision-httphosts.errors.editor-bad-port'));
   const typed = text('password');
   const typedPassword = typed !== '' && typed !== '__PWRD__';
   let password = typedPassword ? typed : '';
   if (!typedPassword) {
-    if (!base) throw new Error('type the device password, or deploy the config node first');
+    if (!base) throw new Error(RED._('hikvision-httphosts.errors.editor-no-password'));
     if (base.host !== host || base.port !== port || base.protocol !== protocol) {
-      throw new Error('the device address differs from the deployed config node: deploy it first, or type the password');
+      throw new Error(RED._('hikvision-httphosts.errors.editor-other-address'));
     }
     password = base.password;
   }

@@ -46,7 +46,7 @@ export class HttpHostsController {
 
   private async run(msg: HttpHostsMessage): Promise<HttpHostsMessage> {
     const { config, problem, def, t } = this;
-    if (!config || problem) throw new Error(problem ?? 'no config');
+    if (!config || problem) throw new Error(problem ?? t('errors.no-config'));
     if (!this.configurator) {
       this.client = new DigestClient(config.device);
       this.configurator = new HttpHostsConfigurator(this.client);
@@ -54,9 +54,9 @@ export class HttpHostsController {
     const configurator = this.configurator;
     const settings = withOverrides(def, msg.payload);
     this.detected ??= detectLocalAddress(config.device.host, config.device.port);
-    const request = resolveRequest(settings, config, settings.host ? null : await this.detected);
+    const request = resolveRequest(settings, config, settings.host ? null : await this.detected, this.RED);
     const { target } = request;
-    this.node.status({ fill: 'blue', shape: 'ring', text: `${request.action}…` });
+    this.node.status({ fill: 'blue', shape: 'ring', text: this.RED._('hikvision-httphosts.status.running', { action: request.action }) });
     let payload: object;
     switch (request.action) {
       case 'get': {
@@ -104,7 +104,7 @@ export class HttpHostsController {
 
   /** One device conversation at a time: two read-modify-writes must not interleave. */
   enqueue(msg: HttpHostsMessage): Promise<HttpHostsMessage> {
-    const next = this.queue.then(() => (this.closed ? Promise.reject(new Error('node closed')) : this.run(msg)));
+    const next = this.queue.then(() => (this.closed ? Promise.reject(new Error(this.t('errors.closed'))) : this.run(msg)));
     this.queue = next.catch(() => undefined);
     return next;
   }

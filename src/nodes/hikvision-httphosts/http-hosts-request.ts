@@ -2,7 +2,7 @@
  * One run of the httpHosts node: the node's settings with msg.payload's overrides, resolved into
  * the action, slot, format and the listener target the device should push to.
  */
-import type { NodeDef } from 'node-red';
+import type { NodeAPI, NodeDef } from 'node-red';
 import type { FormatPreference, ListenerTarget } from '../../isapi/http-hosts-configurator';
 import type { ListenSettings } from '../../server/listen-settings';
 import { isRecord } from '../../util/is-record';
@@ -55,20 +55,21 @@ export function withOverrides(def: HttpHostsDef, payload: unknown): HttpHostsSet
   return out;
 }
 
-/** Resolves the settings into one request; throws an Error naming the bad field. */
+/** Resolves the settings into one request; throws an Error naming the bad field (in the user's language). */
 export function resolveRequest(
   settings: HttpHostsSettings,
   config: { listen: ListenSettings },
   detectedHost: string | null,
+  RED: Pick<NodeAPI, '_'>,
 ): HttpHostsRequest {
   const action = (settings.action || 'set') as Action;
-  if (!ACTIONS.includes(action)) throw new Error(`action must be get, set, test or capabilities, not "${settings.action}"`);
+  if (!ACTIONS.includes(action)) throw new Error(RED._('hikvision-httphosts.errors.bad-action', { value: settings.action }));
   const format = (settings.format || 'auto').toLowerCase() as FormatPreference;
-  if (!FORMATS.includes(format)) throw new Error(`format must be auto, xml or json, not "${settings.format}"`);
+  if (!FORMATS.includes(format)) throw new Error(RED._('hikvision-httphosts.errors.bad-format', { value: settings.format }));
   const host = settings.host || detectedHost;
-  if (!host) throw new Error('cannot tell this machine\'s address toward the device: set "host"');
+  if (!host) throw new Error(RED._('hikvision-httphosts.errors.no-host'));
   const port = settings.port === '' ? config.listen.port : Number(settings.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`port must be 1-65535, not "${settings.port}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(RED._('hikvision-httphosts.errors.bad-port', { value: settings.port }));
   const protocolType = !settings.protocolType || settings.protocolType.toLowerCase() === 'auto'
     ? (config.listen.tls ? 'HTTPS' : 'HTTP')
     : settings.protocolType.toUpperCase();

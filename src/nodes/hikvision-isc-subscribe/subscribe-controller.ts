@@ -30,28 +30,28 @@ export interface IscSubscribeOutput {
 /** Unsubscribing on close must finish well inside Node-RED's 15 s close limit. */
 const CLOSE_CALL_TIMEOUT_MS = 5_000;
 const ACTIONS = ['subscribe', 'unsubscribe', 'view'] as const;
-const CLIENT_ERRORS = {
-  timeout: 'a client did not send its request in time and was disconnected (a stalled or deliberately slow sender)',
-  tls: 'a TLS handshake failed',
-  malformed: 'a request that is not HTTP arrived',
-};
+/** The message key of each kind of client error worth a warning. */
+const CLIENT_ERRORS = { timeout: 'client-timeout', tls: 'client-tls', malformed: 'client' } as const;
 export type Action = (typeof ACTIONS)[number];
 
-export function seconds(ms: number): string {
-  return ms >= 60_000 ? `${Math.round(ms / 60_000)}min` : `${Math.round(ms / 1000)}s`;
+/** A retry delay as the status shows it: 5s, 2min. */
+export function seconds(RED: Pick<NodeAPI, '_'>, ms: number): string {
+  return ms >= 60_000
+    ? RED._('hikvision-isc-subscribe.status.minutes', { count: Math.round(ms / 60_000) })
+    : RED._('hikvision-isc-subscribe.status.seconds', { count: Math.round(ms / 1000) });
 }
 
 /** The short status text for a failed attempt: the platform code, or what kind of failure. */
-export function failureLabel(error: Error): string {
+export function failureLabel(RED: Pick<NodeAPI, '_'>, error: Error): string {
   const artemis = error as Partial<ArtemisError>;
   switch (artemis.kind) {
-    case 'platform': return artemis.code ?? 'platform error';
-    case 'tls': return 'TLS error';
-    case 'http': return `HTTP ${artemis.httpStatus ?? '?'}`;
-    case 'response': return 'bad answer';
+    case 'platform': return artemis.code ?? RED._('hikvision-isc-subscribe.failure.platform');
+    case 'tls': return RED._('hikvision-isc-subscribe.failure.tls');
+    case 'http': return RED._('hikvision-isc-subscribe.failure.http', { status: artemis.httpStatus ?? '?' });
+    case 'response': return RED._('hikvision-isc-subscribe.failure.response');
     case 'network':
-    case 'timeout': return 'platform unreachable';
-    default: return 'error';
+    case 'timeout': return RED._('hikvision-isc-subscribe.failure.unreachable');
+    default: return RED._('hikvision-isc-subscribe.failure.other');
   }
 }
 
@@ -72,7 +72,7 @@ export class IscSubscribeController {
     private readonly request: EventSubscriptionRequest,
     private readonly registry: PortRegistry = portRegistry,
   ) {
-    this.clientWarnings = new LimitedLog((text) => node.warn(text), (count) => `(${count} more since the last warning)`);
+    this.clientWarnings = new LimitedLog((text) => node.warn(text), (count) => RED._('hikvision-isc-subscribe.errors.held-back', { count }));
     this.client = new ArtemisClient(platform);
     this.keeper = new SubscriptionKeeper(this.client, request, { resubscribeIntervalMs: settings.resubscribeMs });
     this.keeper.on('state', this.onState);
@@ -96,12 +96,12 @@ export class IscSubscribeController {
         break;
       case 'unconfirmed':
         this.node.status({ fill: 'yellow', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.unconfirmed') });
-        if (state.reason !== this.lastProblem) this.node.warn(`subscribed, but the platform's view does not confirm it: ${state.reason}`);
+        if (state.reason !== this.lastProblem) this.node.warn(RED._('hikvision-isc-subscribe.errors.unconfirmed', { reason: state.reason }));
         this.lastProblem = state.reason;
         break;
       case 'retrying':
-        this.node.status({ fill: 'red', shape: 'ring', text: RED._('hikvision-isc-subscribe.status.retry', { reason: failureLabel(state.error), delay: seconds(state.delayMs) }) });
-        if (state.error.message !== this.lastProblem) this.node.warn(`subscribe failed: ${state.error.message}; retrying`);
+        this.node.status({ fill: 'red', shape: 'ring', text: RED._('hikvision-isc-subscribe.status.retry', { reason: failureLabel(RED, state.error), delay: seconds(RED, state.delayMs) }) });
+        if (state.error.message !== this.lastProblem) this.node.warn(RED._('hikvision-isc-subscribe.errors.retrying', { detail: state.error.message }));
         this.lastProblem = state.error.message;
         break;
       case 'idle':
@@ -111,10 +111,11 @@ export class IscSubscribeController {
   };
 
   private readonly onClientError = (code: string): void => {
-    const { listenPort } = this.settings;
+    const { RED } = this;
+    const { listenPort: port } = this.settings;
     const kind = clientErrorKind(code);
     if (kind === null) return;
-    this.clientWarnings.log('client', () => `${CLIENT_ERRORS[kind]} on port ${listenPort} (${code}); further ones are not logged for a minute`);
+    this.clientWarnings.report('client', () => RED._(`hikvision-isc-subscribe.errors.${CLIENT_ERRORS[kind]}`, { port, code }));
   };
 
   /** Takes the callback route, then subscribes once the port listens. */
@@ -143,22 +144,22 @@ export class IscSubscribeController {
       () => { if (this.detach) this.keeper.start(); },
       (err: unknown) => {
         const code = (err as NodeJS.ErrnoException).code ?? 'error';
-        this.refuse(`port ${listenPort}: ${code}`, `cannot listen on port ${listenPort} for platform events: ${(err as Error).message}`);
+        this.refuse(RED._('hikvision-isc-subscribe.status.port-error', { port: listenPort, code }), RED._('hikvision-isc-subscribe.errors.listen', { port: listenPort, detail: (err as Error).message }));
       },
     );
   }
 
   /** Runs the action msg.payload asks for; the platform's answer. */
   async runAction(msg: NodeMessageInFlow): Promise<{ action: Action; answer: ArtemisEnvelope }> {
-    const { client, request } = this;
+    const { client, request, RED } = this;
     const payload = msg.payload;
     const requested = typeof payload === 'string' ? payload : isRecord(payload) ? payload.action : undefined;
     const action = ACTIONS.find((a) => a === requested);
-    if (!action) throw new Error('msg.payload.action must be "subscribe", "unsubscribe" or "view"');
+    if (!action) throw new Error(RED._('hikvision-isc-subscribe.errors.bad-action'));
     let types = this.settings.eventTypes;
     if (isRecord(payload) && payload.eventTypes !== undefined) {
       const parsed = parseEventTypeList(payload.eventTypes);
-      if (parsed.invalid.length > 0 || parsed.codes.length === 0) throw new Error('msg.payload.eventTypes must list numeric event type codes');
+      if (parsed.invalid.length > 0 || parsed.codes.length === 0) throw new Error(RED._('hikvision-isc-subscribe.errors.bad-action-types'));
       types = parsed.codes;
     }
     const answer = action === 'subscribe' ? await client.subscribeByEventTypes({ ...request, eventTypes: types })
@@ -169,6 +170,7 @@ export class IscSubscribeController {
 
   /** Stops renewing, leaves the route and, if asked, unsubscribes the node's types. */
   close(unsubscribeOnClose: boolean): Promise<void> {
+    const { RED } = this;
     const { eventTypes } = this.settings;
     this.lease?.server.off('clientError', this.onClientError);
     this.keeper.stop();
@@ -177,7 +179,10 @@ export class IscSubscribeController {
     const release = this.lease ? this.lease.release() : Promise.resolve();
     const unsubscribe = unsubscribeOnClose
       ? this.client.call(EVENT_SERVICE_PATHS.unsubscribe, { eventTypes }, { timeoutMs: CLOSE_CALL_TIMEOUT_MS })
-        .then(() => this.node.log(`unsubscribed ${eventTypes.join(',')}`), (err: unknown) => this.node.warn(`unsubscribe on close failed: ${(err as Error).message}`))
+        .then(
+          () => this.node.log(RED._('hikvision-isc-subscribe.errors.unsubscribed', { types: eventTypes.join(',') })),
+          (err: unknown) => this.node.warn(RED._('hikvision-isc-subscribe.errors.unsubscribe-failed', { detail: (err as Error).message })),
+        )
       : Promise.resolve();
     return Promise.all([release, unsubscribe]).then(() => undefined);
   }

@@ -77,7 +77,7 @@ export class ListenerController {
       onRejected: (reason) => {
         const { RED } = this;
         // Refused requests come as fast as anyone can send them: never one log line each.
-        this.warnings.log('rejected', () => RED._('hikvision-listener.errors.rejected', { reason }));
+        this.warnings.report('rejected', () => RED._('hikvision-listener.errors.rejected', { reason }));
       },
     };
   }
@@ -100,7 +100,7 @@ export class ListenerController {
     const kind = clientErrorKind(code);
     if (kind === null) return;
     const key = { timeout: 'client-timeout', tls: 'client-tls', malformed: 'client' }[kind];
-    this.warnings.log('client', () => RED._(`hikvision-listener.errors.${key}`, { port, code }));
+    this.warnings.report('client', () => RED._(`hikvision-listener.errors.${key}`, { port, code }));
   };
 
   /** Takes the route for `path` on the config's port (shared with every other node using it). */

@@ -36,12 +36,12 @@ describe('robustness: limited log', () => {
     let built = 0;
     const log = new LimitedLog((text) => lines.push(text), (count) => `(${count} more)`, 60_000, () => now);
     const text = () => { built++; return 'bad body'; };
-    for (let i = 0; i < 300; i++) log.log('bad-body', text);
-    assert.equal(log.log('client', () => 'not HTTP'), true, 'kinds are limited apart');
+    for (let i = 0; i < 300; i++) log.report('bad-body', text);
+    assert.equal(log.report('client', () => 'not HTTP'), true, 'kinds are limited apart');
     assert.deepEqual(lines, ['bad body', 'not HTTP']);
     assert.equal(built, 1);
     now += 60_000;
-    assert.equal(log.log('bad-body', text), true);
+    assert.equal(log.report('bad-body', text), true);
     assert.deepEqual(lines, ['bad body', 'not HTTP', 'bad body (299 more)']);
   });
 });

@@ -13,6 +13,7 @@ import type { IscPlatform } from '../../isc/isc-platform';
 import { IscNotifyReceiver } from '../../isc/notify-receiver';
 import { SubscriptionKeeper, type SubscriptionState } from '../../isc/subscription-keeper';
 import { portRegistry, type PortRegistry, type RouteLease } from '../../server/port-registry';
+import { LimitedErrors } from '../limited-errors';
 import { LimitedLog } from '../limited-log';
 import { clientErrorKind } from '../warning-limiter';
 import type { IscSubscribeSettings } from './subscribe-settings';
@@ -60,6 +61,8 @@ export class IscSubscribeController {
   private readonly keeper: SubscriptionKeeper;
   /** Warnings about misbehaving clients of the callback port: the first a minute, with how many were held back. */
   private readonly clientWarnings: LimitedLog;
+  /** Malformed pushes: every one to Catch nodes, the log lines limited. */
+  private readonly pushErrors: LimitedErrors;
   private lease: RouteLease<IscNotifyReceiver> | null = null;
   private detach: (() => void) | null = null;
   private lastProblem = '';
@@ -73,6 +76,7 @@ export class IscSubscribeController {
     private readonly registry: PortRegistry = portRegistry,
   ) {
     this.clientWarnings = new LimitedLog((text) => node.warn(text), (count) => RED._('hikvision-isc-subscribe.errors.held-back', { count }));
+    this.pushErrors = new LimitedErrors(node, (count) => RED._('hikvision-isc-subscribe.errors.errors-held-back', { count }));
     this.client = new ArtemisClient(platform);
     this.keeper = new SubscriptionKeeper(this.client, request, { resubscribeIntervalMs: settings.resubscribeMs });
     this.keeper.on('state', this.onState);
@@ -136,7 +140,7 @@ export class IscSubscribeController {
         }
       },
       malformed: (error, remoteAddress) => {
-        this.node.error(error.message, { payload: error.raw, topic: 'isc/malformed', remoteAddress });
+        this.pushErrors.report('malformed', () => error.message, { payload: error.raw, topic: 'isc/malformed', remoteAddress });
       },
     });
     lease.server.on('clientError', this.onClientError);

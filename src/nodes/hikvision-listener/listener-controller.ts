@@ -11,6 +11,7 @@ import type { ListenSettings } from '../../server/listen-settings';
 import { portRegistry, type PortRegistry, type RouteLease, type ServerState, type SharedServer } from '../../server/port-registry';
 import { PushRoute, type PushMeta, type PushSubscriber } from '../../server/push-route';
 import { StatusThrottle } from '../status-throttle';
+import { LimitedErrors } from '../limited-errors';
 import { LimitedLog } from '../limited-log';
 import { clientErrorKind } from '../warning-limiter';
 import { ListenerMessages, type ListenerMessageOptions } from './listener-messages';
@@ -30,6 +31,8 @@ export class ListenerController {
   private readonly clock = new StatusClock();
   /** Rate-limited warnings: the first of a kind a minute, with how many were held back. */
   private readonly warnings: LimitedLog;
+  /** Errors about bodies: every one to Catch nodes, the log lines limited like the warnings. */
+  private readonly errors: LimitedErrors;
   private readonly port: number;
   private count = 0;
   private lease: RouteLease<PushRoute> | null = null;
@@ -45,6 +48,7 @@ export class ListenerController {
   ) {
     this.status = new StatusThrottle((s) => node.status(s));
     this.warnings = new LimitedLog((text) => node.warn(text), (count) => RED._('hikvision-listener.errors.held-back', { count }));
+    this.errors = new LimitedErrors(node, (count) => RED._('hikvision-listener.errors.errors-held-back', { count }));
     this.messages = new ListenerMessages(options);
     this.port = settings.port;
     this.subscriber = this.pushSubscriber(options.wantImages);
@@ -71,7 +75,7 @@ export class ListenerController {
       onError: (error: PushError, meta) => {
         const { RED, port } = this;
         const msg = { payload: error.raw, topic: `hikvision/${meta.remoteAddress}/error`, remoteAddress: meta.remoteAddress, code: error.code };
-        this.node.error(RED._('hikvision-listener.errors.bad-body', { code: error.code, detail: error.message, remote: meta.remoteAddress }), msg);
+        this.errors.report('bad-body', () => RED._('hikvision-listener.errors.bad-body', { code: error.code, detail: error.message, remote: meta.remoteAddress }), msg);
         this.status.later({ fill: 'yellow', shape: 'dot', text: `:${port} · ${this.count} · ${error.code}` });
       },
       onRejected: (reason) => {

@@ -3,6 +3,8 @@
  * back, and which server clientError codes deserve a warning at all.
  */
 import assert from 'node:assert/strict';
+import type { NodeMessage } from 'node-red';
+import { LimitedErrors } from '../../../src/nodes/limited-errors';
 import { LimitedLog } from '../../../src/nodes/limited-log';
 import { clientErrorKind, WarningLimiter } from '../../../src/nodes/warning-limiter';
 
@@ -43,5 +45,14 @@ describe('robustness: limited log', () => {
     now += 60_000;
     assert.equal(log.report('bad-body', text), true);
     assert.deepEqual(lines, ['bad body', 'not HTTP', 'bad body (299 more)']);
+  });
+});
+
+describe('robustness: limited errors', () => {
+  it('without a runtime to hand errors to Catch nodes, reports every one as node.error did', () => {
+    const calls: [string, NodeMessage | undefined][] = [];
+    const errors = new LimitedErrors({ error: (text, msg) => calls.push([text, msg]) }, (n) => `(${n} more)`);
+    for (let i = 0; i < 3; i++) errors.report('bad-body', () => `bad ${i}`, { payload: i });
+    assert.deepEqual(calls.map(([text, msg]) => [text, msg?.payload]), [['bad 0', 0], ['bad 1', 1], ['bad 2', 2]]);
   });
 });

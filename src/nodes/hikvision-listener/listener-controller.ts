@@ -33,6 +33,8 @@ export class ListenerController {
   private readonly warnings: LimitedLog;
   /** Errors about bodies: every one to Catch nodes, the log lines limited like the warnings. */
   private readonly errors: LimitedErrors;
+  /** What the route calls for this node's pushes. */
+  private readonly subscriber: PushSubscriber;
   private readonly port: number;
   private count = 0;
   private lease: RouteLease<PushRoute> | null = null;
@@ -58,9 +60,6 @@ export class ListenerController {
     const msg = this.messages.toMessage(event, meta);
     if (msg) this.node.send(msg);
   }
-
-  /** What the route calls for this node (public for the node's tests). */
-  readonly subscriber: PushSubscriber;
 
   private pushSubscriber(wantImages: boolean): PushSubscriber {
     return {

@@ -8,6 +8,7 @@
  * Nothing here changes the message.
  */
 import { canonicalEventType } from './event-type-aliases';
+import { isRecord } from '../util/is-record';
 
 export type EventShape = 'device' | 'isc';
 
@@ -34,10 +35,6 @@ export interface EventFacts {
 }
 
 type Fields = Record<string, unknown>;
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-}
 
 function text(value: unknown): string | null {
   if (typeof value === 'string') {
@@ -75,10 +72,10 @@ function deviceFacts(msg: Fields, payload: Fields, eventType: string): EventFact
   const types = [eventType];
   let keyType = canonicalEventType(eventType);
   // `duration` wraps the real event type in DurationList/Duration/relationEvent (device-formats.md).
-  if (eventType.toLowerCase() === 'duration' && isFields(payload.event)) {
+  if (eventType.toLowerCase() === 'duration' && isRecord(payload.event)) {
     const list = payload.event.DurationList;
-    const relations = (isFields(list) ? asList(list.Duration) : [])
-      .map((d) => (isFields(d) ? text(d.relationEvent) : null))
+    const relations = (isRecord(list) ? asList(list.Duration) : [])
+      .map((d) => (isRecord(d) ? text(d.relationEvent) : null))
       .filter((t): t is string => t !== null);
     types.push(...relations);
     if (relations.length > 0) keyType += '/' + relations.map(canonicalEventType).join('+');
@@ -107,7 +104,7 @@ function platformFacts(payload: Fields): EventFacts {
   const types = [outer];
   // Linkage events: outer eventType 0, the events that triggered the linkage in eventDetails[].
   for (const detail of asList(payload.eventDetails)) {
-    const inner = isFields(detail) ? eventCode(detail.eventType) : null;
+    const inner = isRecord(detail) ? eventCode(detail.eventType) : null;
     if (inner !== null && !types.includes(inner)) types.push(inner);
   }
   const status = typeof payload.status === 'number' ? payload.status : Number(eventCode(payload.status) ?? NaN);
@@ -129,7 +126,7 @@ function platformFacts(payload: Fields): EventFacts {
 
 /** The facts of a message, or null when its payload is not an event of either shape. */
 export function readEventFacts(msg: unknown): EventFacts | null {
-  if (!isFields(msg) || !isFields(msg.payload)) return null;
+  if (!isRecord(msg) || !isRecord(msg.payload)) return null;
   const payload = msg.payload;
   if (isPlatformEvent(payload)) return platformFacts(payload);
   const eventType = text(payload.eventType);

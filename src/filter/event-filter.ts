@@ -18,6 +18,7 @@ import type { FilterChoices } from './filter-settings';
 import { RepeatCollapser } from './repeat-collapser';
 import { realScheduler, type Scheduler } from './scheduler';
 import { mergeTwinPayload, TwinTracker, type Fields } from './twin-tracker';
+import { isRecord } from '../util/is-record';
 
 /** A Node-RED message as the filter sees it (the core does not import Node-RED's types). */
 export interface FilterMessage {
@@ -52,10 +53,6 @@ export interface EventFilterOptions {
 }
 
 export const DEFAULT_MAX_KEYS = 10_000;
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class EventFilter {
   readonly counts: FilterCounts = { passed: 0, dropped: 0 };
@@ -157,7 +154,7 @@ export class EventFilter {
 
   private clonePayload(payload: Fields): Fields {
     const copy = this.clone({ payload }).payload;
-    return isFields(copy) ? copy : {};
+    return isRecord(copy) ? copy : {};
   }
 
   /**

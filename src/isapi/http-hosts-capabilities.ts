@@ -4,6 +4,7 @@
  */
 import { IsapiError } from './isapi-error';
 import { attribute, childElements, leafText, scanXml, XmlScanError, type XmlElement } from './xml-scan';
+import { isRecord } from '../util/is-record';
 
 const optional = (element: XmlElement | undefined, name: string) => (element ? attribute(element, name) : undefined);
 
@@ -63,26 +64,22 @@ export function parseHttpHostsCapabilities(body: string | Buffer): HttpHostsCapa
     caps.hostNumber = toCount(ownValue(object, 'hostNumber'));
     for (const field of OPTION_FIELDS) {
       const value = ownValue(object, field);
-      caps[field] = isObject(value) ? splitOptions(ownValue(value, '@opt') ?? ownValue(value, 'opt')) : splitOptions(value);
+      caps[field] = isRecord(value) ? splitOptions(ownValue(value, '@opt') ?? ownValue(value, 'opt')) : splitOptions(value);
     }
     const urlLen = ownValue(object, 'urlLen');
-    caps.urlMaxLength = toCount(isObject(urlLen) ? ownValue(urlLen, '@max') ?? ownValue(urlLen, 'max') : undefined);
+    caps.urlMaxLength = toCount(isRecord(urlLen) ? ownValue(urlLen, '@max') ?? ownValue(urlLen, 'max') : undefined);
     return caps;
   }
   throw new IsapiError('protocol', 'the device\'s capabilities answer is neither XML nor JSON');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function ownValue(object: unknown, key: string): unknown {
-  return isObject(object) && Object.hasOwn(object, key) ? object[key] : undefined;
+  return isRecord(object) && Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 /** `{"HttpHostNotificationCap":{…}}` or the bare object. */
 function unwrap(parsed: unknown): Record<string, unknown> {
-  if (!isObject(parsed)) return {};
+  if (!isRecord(parsed)) return {};
   const inner = ownValue(parsed, 'HttpHostNotificationCap');
-  return isObject(inner) ? inner : parsed;
+  return isRecord(inner) ? inner : parsed;
 }

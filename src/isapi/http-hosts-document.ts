@@ -27,6 +27,7 @@ import {
   type XmlDocument,
   type XmlElement,
 } from './xml-scan';
+import { isRecord } from '../util/is-record';
 
 export type HttpHostsFormat = 'xml' | 'json';
 
@@ -112,7 +113,7 @@ export class HttpHostsDocument {
     } catch (err) {
       throw new IsapiError('protocol', `the device's httpHosts JSON is malformed (${(err as Error).message})`);
     }
-    if (!isObject(parsed)) throw notHttpHosts(text, 'a JSON value that is not an object');
+    if (!isRecord(parsed)) throw notHttpHosts(text, 'a JSON value that is not an object');
     const paths = findJsonSlots(parsed);
     if (paths.length === 0) throw notHttpHosts(text, `JSON keys ${Object.keys(parsed).slice(0, 5).join(', ') || '(none)'}`);
     const indent = /^\{\s*\n([ \t]+)"/.exec(text)?.[1] ?? '';
@@ -244,10 +245,6 @@ function indentationBefore(doc: XmlDocument, parent: XmlElement, child: XmlEleme
   return /^\s*$/.test(text) ? text : '';
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function own(object: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(object, key) ? object[key] : undefined;
 }
@@ -258,9 +255,9 @@ function findJsonSlots(root: Record<string, unknown>): JsonPath[] {
   const addItems = (value: unknown, base: JsonPath): void => {
     if (Array.isArray(value)) {
       value.forEach((entry, i) => {
-        if (isObject(entry)) paths.push([...base, i]);
+        if (isRecord(entry)) paths.push([...base, i]);
       });
-    } else if (isObject(value)) {
+    } else if (isRecord(value)) {
       paths.push(base);
     }
   };
@@ -268,12 +265,12 @@ function findJsonSlots(root: Record<string, unknown>): JsonPath[] {
   if (Array.isArray(list)) {
     // {"HttpHostNotificationList":[{"HttpHostNotification":{…}}, …]}
     list.forEach((entry, i) => {
-      if (!isObject(entry)) return;
+      if (!isRecord(entry)) return;
       const inner = own(entry, ITEM);
-      if (isObject(inner)) paths.push([LIST, i, ITEM]);
+      if (isRecord(inner)) paths.push([LIST, i, ITEM]);
       else if (Object.hasOwn(entry, 'id')) paths.push([LIST, i]);
     });
-  } else if (isObject(list)) {
+  } else if (isRecord(list)) {
     // {"HttpHostNotificationList":{"HttpHostNotification":[…] or {…}}}
     addItems(own(list, ITEM), [LIST, ITEM]);
   } else {

@@ -3,6 +3,7 @@
  * JSON, and the `userCheck` body some firmware sends with a 401 (with the lock-out state).
  */
 import { childElements, leafText, scanXml } from './xml-scan';
+import { isRecord } from '../util/is-record';
 
 export interface ResponseStatus {
   requestURL?: string;
@@ -54,11 +55,11 @@ export function rootLeaves(body: Buffer | string): { root: string; values: Map<s
     } catch {
       return null;
     }
-    if (!isPlainObject(parsed)) return null;
+    if (!isRecord(parsed)) return null;
     let root = '';
     let object = parsed;
     const keys = Object.keys(parsed);
-    if (keys.length === 1 && isPlainObject(parsed[keys[0]])) {
+    if (keys.length === 1 && isRecord(parsed[keys[0]])) {
       root = keys[0];
       object = parsed[keys[0]] as Record<string, unknown>;
     }
@@ -69,10 +70,6 @@ export function rootLeaves(body: Buffer | string): { root: string; values: Map<s
     return { root, values };
   }
   return null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function clip(value: string | undefined): string | undefined {

@@ -23,6 +23,7 @@ import {
 } from './event-service-api';
 import { platformOrigin, type IscPlatform } from './isc-platform';
 import { signArtemisRequest } from './sign-artemis-request';
+import { isRecord } from '../util/is-record';
 
 export const DEFAULT_ARTEMIS_TIMEOUT_MS = 10_000;
 /** A subscription answer is small; a view of many callbacks stays far below this. */
@@ -54,7 +55,7 @@ const TLS_CERTIFICATE_CODES = new Set([
 ]);
 
 function isEnvelope(value: unknown): value is { code: unknown; msg?: unknown; data?: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'code' in value;
+  return isRecord(value) && 'code' in value;
 }
 
 export class ArtemisClient implements ArtemisEventService {
@@ -78,9 +79,7 @@ export class ArtemisClient implements ArtemisEventService {
 
   async viewSubscriptions(): Promise<ArtemisEnvelope<SubscriptionView> & { data: SubscriptionView }> {
     const answer = await this.call(EVENT_SERVICE_PATHS.view, {});
-    const data = typeof answer.data === 'object' && answer.data !== null && !Array.isArray(answer.data)
-      ? answer.data as Record<string, unknown>
-      : {};
+    const data = isRecord(answer.data) ? answer.data : {};
     const detail = Array.isArray(data.detail) ? data.detail as SubscriptionView['detail'] : [];
     return { ...answer, data: { ...data, detail } };
   }

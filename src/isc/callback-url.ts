@@ -4,7 +4,7 @@
  * address, so the node lets the user override it.
  */
 import { localIPv4Address } from '../net/local-addresses';
-import { normalisePath } from '../server/port-registry';
+import { normalisePath } from '../net/url-path';
 
 /** `http://<address>:<listenPort><path>`, or null when this machine has no usable IPv4 address. */
 export function defaultCallbackUrl(listenPort: number, path: string, address: string | null = localIPv4Address()): string | null {

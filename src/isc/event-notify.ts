@@ -10,6 +10,7 @@
  * stringify messages recursively; real events nest about 5 levels), as are bodies of more than
  * {@link MAX_NOTIFY_EVENTS} events.
  */
+import { isRecord } from '../util/is-record';
 
 export const MAX_NOTIFY_DEPTH = 64;
 /** A platform sends at most 50 events per POST; far more would flood the flow (one message each). */
@@ -50,10 +51,6 @@ export class EventNotifyError extends Error {
     this.name = 'EventNotifyError';
     this.raw = raw;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Parses an OnEventNotify body; throws `EventNotifyError` (with the raw body) when it is not one. */

@@ -6,10 +6,7 @@
  * from the raw one.
  */
 import type { IscEvent } from './event-notify';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../util/is-record';
 
 function segment(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';

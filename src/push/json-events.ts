@@ -9,6 +9,7 @@
  * than {@link MAX_JSON_DEPTH} are refused (they would overflow recursive consumers downstream).
  */
 import { PushError } from './push-error';
+import { isRecord } from '../util/is-record';
 
 export const MAX_JSON_DEPTH = 64;
 const EVENT_ROOT = 'EventNotificationAlert';
@@ -95,10 +96,6 @@ function sanitise(root: unknown): void {
     if (Object.prototype.hasOwnProperty.call(record, '__proto__')) delete record['__proto__'];
     for (const key of Object.keys(record)) stack.push([record[key], depth + 1]);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function collectEvents(value: unknown, out: Record<string, unknown>[]): void {

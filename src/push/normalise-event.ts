@@ -1,5 +1,6 @@
 /** Builds the listener's payload from one parsed event object (XML strings or JSON as sent). */
 import type { HikEvent, PushFormat } from './hik-event';
+import { isRecord } from '../util/is-record';
 
 export function toHikEvent(event: Record<string, unknown>, format: PushFormat): HikEvent {
   return {
@@ -36,10 +37,6 @@ function integer(value: unknown): number | null {
   const digits = text(value);
   if (!/^[+-]?\d{1,15}$/.test(digits)) return null;
   return Number(digits);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function flagIs(value: unknown, wanted: boolean): boolean {

@@ -12,6 +12,7 @@
  */
 import { EVENT_ROOT, readXml } from './xml-reader';
 import { PushError } from './push-error';
+import { isRecord } from '../util/is-record';
 
 export { decodeXmlEntities, EVENT_ROOT, MAX_XML_DEPTH } from './xml-reader';
 
@@ -48,10 +49,6 @@ export function parseXmlEvents(text: string): Record<string, unknown>[] {
 
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An element's content as an object: `<EventNotificationAlert/>` is `{}`; bare text is refused. */

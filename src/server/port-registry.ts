@@ -7,6 +7,10 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { requestPath } from '../net/url-path';
+
+/** Where it always was; it lives in net/url-path now. */
+export { normalisePath } from '../net/url-path';
 
 export interface ServerKey {
   port: number;
@@ -58,21 +62,6 @@ export interface RouteLease<T extends RouteHandler> {
   readonly route: T;
   readonly server: SharedServer;
   release(): Promise<void>;
-}
-
-/** Normalises a configured path: '' and '*' mean any path; otherwise a leading slash, no trailing one. */
-export function normalisePath(path: string | undefined | null): string | null {
-  const trimmed = (path ?? '').trim();
-  if (trimmed === '' || trimmed === '*') return null;
-  const withSlash = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-  return withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
-}
-
-function requestPath(url: string | undefined): string {
-  const raw = url ?? '/';
-  const q = raw.indexOf('?');
-  const path = q === -1 ? raw : raw.slice(0, q);
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
 /**

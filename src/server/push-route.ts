@@ -8,6 +8,7 @@ import { bodyBudget, type BodyBudget } from '../push/body-budget';
 import type { HikEvent } from '../push/hik-event';
 import { PushError } from '../push/push-error';
 import { readPushBody, type PushLimits } from '../push/read-push';
+import { withoutQuery } from '../net/url-path';
 import { DeviceAuthenticator } from './device-auth';
 import { isAllowed, type ListenSettings } from './listen-settings';
 import type { RouteHandler } from './port-registry';
@@ -30,11 +31,6 @@ export interface PushSubscriber {
 
 /** The answer to a push: no body, so no Content-Type (one header object for every request). */
 const OK_HEADERS = Object.freeze({ 'Content-Length': '0' });
-
-function withoutQuery(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
 
 export class PushRoute implements RouteHandler {
   readonly settings: ListenSettings;

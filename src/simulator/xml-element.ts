@@ -5,7 +5,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-export type JsonScalarType = 'string' | 'number' | 'boolean';
+type JsonScalarType = 'string' | 'number' | 'boolean';
 
 export interface XmlElement {
   name: string;
@@ -30,14 +30,6 @@ export function leaf(name: string, value: string | number | boolean): XmlElement
 
 export function element(name: string, children: XmlElement[], attrs?: [string, string][]): XmlElement {
   return { name, children, attrs };
-}
-
-export function childNamed(parent: XmlElement, name: string): XmlElement | undefined {
-  return parent.children?.find((c) => c.name === name);
-}
-
-export function childrenNamed(parent: XmlElement, name: string): XmlElement[] {
-  return (parent.children ?? []).filter((c) => c.name === name);
 }
 
 function escapeText(text: string, rawAmp: boolean): string {

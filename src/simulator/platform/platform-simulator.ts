@@ -13,6 +13,7 @@ import { SIMULATOR_TLS } from './simulator-certificate';
 import { platformIsoTime, SIMULATED_EVENT_KINDS, simulateOccurrence, type SimulatedEvent, type SimulatedEventKind } from './simulated-events';
 import { SubscriptionStore, type StoredSubscription } from './subscription-store';
 import { verifyArtemisRequest, type ArtemisRejection } from './verify-artemis-request';
+import { isRecord } from '../../util/is-record';
 
 export interface PlatformSimulatorOptions {
   /** 0 or absent: any free port. */
@@ -73,10 +74,6 @@ export interface PlatformSimulator {
 export const MAX_EVENTS_PER_POST = 50;
 const REQUEST_BODY_LIMIT = 1024 * 1024;
 const PUSH_TIMEOUT_MS = 5_000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function matches(subscription: StoredSubscription, event: SimulatedEvent): boolean {
   if (!subscription.eventTypes.includes(event.subscribedType)) return false;

@@ -40,12 +40,13 @@ export function concatenatedKeyPrefixes(source: string): string[] {
 
 /**
  * Keys of runtime calls in a node file: `RED._('a.b')`, `RED._(\`a.${x}\`)`, and calls through a
- * local shorthand such as `const t = (key: string) => RED._(\`hikvision-httphosts.${key}\`)`.
+ * local shorthand such as `const t = (key: string) => RED._(\`hikvision-httphosts.${key}\`)` (or a
+ * controller's `private readonly t = (key: string) => this.RED._(…)`).
  * Template keys come back with their `${…}` parts, e.g. `a.errors.bad-${problem.property}`.
  */
 export function runtimeKeys(source: string): string[] {
   const keys = [...source.matchAll(/\bRED\._\(\s*(['`])([^'`]+)\1/g)].map((m) => m[2]);
-  for (const alias of source.matchAll(/const (\w+) = \((\w+)(?::\s*string)?\) => RED\._\(`([^`$]*)\$\{\2\}`\)/g)) {
+  for (const alias of source.matchAll(/(?:const|readonly) (\w+) = \((\w+)(?::\s*string)?\) => (?:this\.)?RED\._\(`([^`$]*)\$\{\2\}`\)/g)) {
     const [, name, , prefix] = alias;
     for (const call of source.matchAll(new RegExp(`\\b${name}\\(\\s*(['\`])([^'\`]+)\\1`, 'g'))) keys.push(prefix + call[2]);
   }

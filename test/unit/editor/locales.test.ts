@@ -41,6 +41,15 @@ const SECTIONS: Record<Language, RegExp[]> = {
   'zh-CN': [/^输入/, /^输出/, /^详细说明/, /^示例/, /^收不到事件/],
 };
 
+/** A node's file and the files of its controller folder (`src/nodes/<type>/`), as one text. */
+function nodeSources(type: string): string {
+  const folder = path.join(REPO_ROOT, 'src', 'nodes', type);
+  const controllers = fs.existsSync(folder)
+    ? fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort().map((f) => read('src', 'nodes', type, f))
+    : [];
+  return [read('src', 'nodes', `${type}.ts`), ...controllers].join('\n');
+}
+
 function catalogue(lang: Language, type: string): Map<string, string> {
   return flatten(JSON.parse(read('nodes', 'locales', lang, `${type}.json`)));
 }
@@ -71,7 +80,7 @@ describe('editor locales and help', () => {
   for (const type of TYPES) {
     describe(type, () => {
       const editor = read('nodes', `${type}.html`);
-      const runtime = read('src', 'nodes', `${type}.ts`);
+      const runtime = nodeSources(type);
 
       it('registers the literal type, in category hikvision (or config), with an icon from icons/', () => {
         assert.match(editor, new RegExp(`RED\\.nodes\\.registerType\\('${type}',`));
@@ -171,9 +180,10 @@ describe('editor locales and help', () => {
     const listener = read('nodes', 'hikvision-listener.html');
     assert.ok(dataI18nKeys(listener).includes('hikvision-listener.label.config'));
     assert.ok(dataI18nKeys(listener).includes('hikvision-listener.placeholder.path'));
-    assert.ok(runtimeKeys(read('src/nodes/hikvision-listener.ts')).includes('hikvision-listener.status.listening'));
-    assert.ok(runtimeKeys(read('src/nodes/hikvision-httphosts.ts')).includes('hikvision-httphosts.status.error.${kind}'));
-    assert.ok(runtimeKeys(read('src/nodes/hikvision-httphosts.ts')).includes('hikvision-httphosts.errors.reboot'));
+    assert.ok(runtimeKeys(nodeSources('hikvision-listener')).includes('hikvision-listener.status.listening'));
+    assert.ok(runtimeKeys(nodeSources('hikvision-listener')).includes('hikvision-listener.errors.bad-body'));
+    assert.ok(runtimeKeys(nodeSources('hikvision-httphosts')).includes('hikvision-httphosts.status.error.${kind}'));
+    assert.ok(runtimeKeys(nodeSources('hikvision-httphosts')).includes('hikvision-httphosts.errors.reboot'));
     assert.deepEqual(concatenatedKeyPrefixes(read('nodes/hikvision-isc-subscribe.html')).sort(), [
       'hikvision-isc-subscribe.codes', 'hikvision-isc-subscribe.groups',
     ]);

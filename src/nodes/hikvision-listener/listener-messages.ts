@@ -1,0 +1,63 @@
+/**
+ * The listener's message contract: one message per event, with its topic, the sender's address,
+ * the replay tag and the e-mail attachments as the node's settings ask.
+ */
+import type { NodeMessage } from 'node-red';
+import { toEmailAttachments } from '../../push/email-attachments';
+import type { HikEvent } from '../../push/hik-event';
+import type { PushMeta } from '../../server/push-route';
+import { MessageIds } from './message-ids';
+
+export interface ListenerMessage extends NodeMessage {
+  payload: HikEvent;
+  topic: string;
+  remoteAddress: string;
+  replay?: true;
+  attachments?: ReturnType<typeof toEmailAttachments>;
+}
+
+/** The node's properties that shape its messages. */
+export interface ListenerMessageDef {
+  images: 'buffer' | 'none';
+  replays: 'pass' | 'tag' | 'drop';
+  attachments: boolean;
+}
+
+export interface ListenerMessageOptions {
+  wantImages: boolean;
+  replays: 'pass' | 'tag' | 'drop';
+  attachments: boolean;
+}
+
+/** The options from the node's properties (flows saved by older versions may lack some). */
+export function listenerMessageOptions(def: Partial<ListenerMessageDef>): ListenerMessageOptions {
+  const wantImages = def.images !== 'none';
+  const replays = def.replays === 'drop' || def.replays === 'pass' ? def.replays : 'tag';
+  return { wantImages, replays, attachments: Boolean(def.attachments) };
+}
+
+/** Builds the message for an event, or null when the settings drop it (a replay with replays 'drop'). */
+export class ListenerMessages {
+  private readonly ids = new MessageIds();
+
+  constructor(private readonly options: ListenerMessageOptions) {}
+
+  toMessage(event: HikEvent, meta: PushMeta): ListenerMessage | null {
+    const { wantImages, replays } = this.options;
+    if (event.replay && replays === 'drop') return null;
+    const payload = wantImages ? event : { ...event, images: [] };
+    const source = event.ipAddress ?? meta.remoteAddress.replace(/^::ffff:/, '');
+    const msg: ListenerMessage = {
+      _msgid: this.ids.next(),
+      payload,
+      topic: `hikvision/${source}/${event.eventType}`,
+      remoteAddress: meta.remoteAddress,
+    };
+    if (event.replay && replays === 'tag') {
+      msg.replay = true;
+      msg.topic += '/replay';
+    }
+    if (this.options.attachments && payload.images.length > 0) msg.attachments = toEmailAttachments(payload.images);
+    return msg;
+  }
+}

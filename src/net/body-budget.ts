@@ -1,53 +1,78 @@
 /**
- * How many body bytes the listener reads at the same time. Pictures must be kept whole until their
- * event has been delivered, so 200 devices uploading 1 MB at once would otherwise make the process
- * hold 200 MB of pictures (and 16 MB bodies on many connections far more). A request announcing a
- * large body (Content-Length) is read only once it fits beside the bodies being read; until then it
- * stays unread in its socket, and TCP flow control makes its device wait. Bodies of ordinary size
- * (XML, JSON, an ANPR body with its pictures) never wait, one body is always read however large,
- * and no request waits longer than `maxWaitMs` (a device stalling mid-body must not hold the others
- * up until its request times out).
+ * How many request-body bytes the whole process holds at once, across every listener and iSC
+ * receiver, whatever the framing (Content-Length or chunked). Pictures must be kept whole until
+ * their event has been delivered, so without a bound 40 slow, nearly complete uploads grow the
+ * process by hundreds of MB (enough to kill a Node-RED on a Raspberry Pi).
+ *
+ * - A body announcing more than `freeBytes` (Content-Length) reserves its size before it is read;
+ *   until that fits it stays unread in its socket (TCP flow control makes its device wait), and
+ *   after `maxWaitMs` it is refused rather than read anyway.
+ * - Every body counts the bytes it has received (`take`); one that would pass the limit is refused.
+ * - The last `reserveBytes` of the limit are for bodies of at most `freeBytes`: however many large
+ *   or chunked uploads an attacker keeps open, small pushes (XML, JSON, an ANPR body with its
+ *   pictures) still get through.
+ *
+ * A refused body is answered 503 with Retry-After by its reader.
  */
 
 export interface BodyBudgetOptions {
-  /** Announced body bytes read at the same time before larger bodies wait. */
+  /** Body bytes held across the process at most. */
   limitBytes: number;
-  /** Bodies up to this size, and those of unknown size, never wait. */
+  /** Bodies up to this size never wait and may use the reserve. */
   freeBytes: number;
+  /** How long a large body waits for room before it is refused. */
   maxWaitMs: number;
+  /** The part of limitBytes only small bodies may use (0 when left out). */
+  reserveBytes?: number;
 }
 
-export const DEFAULT_BODY_BUDGET: BodyBudgetOptions = Object.freeze({
-  limitBytes: 8 * 1024 * 1024,
+export const DEFAULT_BODY_BUDGET: Readonly<Required<BodyBudgetOptions>> = Object.freeze({
+  limitBytes: 40 * 1024 * 1024,
+  reserveBytes: 8 * 1024 * 1024,
   freeBytes: 512 * 1024,
   maxWaitMs: 10_000,
 });
 
+/** Seconds a refused sender is told to wait (Retry-After). */
+export const BUSY_RETRY_AFTER_SECONDS = 10;
+
 /** A request's place in the budget; `release()` once its body is read or abandoned (waiting or not). */
 export interface BodyTicket {
+  /** Counts `bytes` more of the body as held; false when that would pass the limit: refuse the body. */
+  take(bytes: number): boolean;
   release(): void;
 }
 
 interface Entry {
-  bytes: number;
+  /** Announced size reserved up front (large bodies only). */
+  reserved: number;
+  /** Bytes received so far. */
+  held: number;
+  /** What the entry counts for in `used`: the larger of the two. */
+  charge: number;
+  large: boolean;
   go: () => void;
+  refuse: (() => void) | undefined;
   state: 'waiting' | 'reading' | 'done';
   timer: NodeJS.Timeout | null;
 }
 
 export class BodyBudget {
   private used = 0;
-  private reading = 0;
+  private largeReading = 0;
   private readonly queue: Entry[] = [];
+  private readonly options: Required<BodyBudgetOptions>;
 
-  constructor(private readonly options: BodyBudgetOptions = DEFAULT_BODY_BUDGET) {}
+  constructor(options: BodyBudgetOptions = DEFAULT_BODY_BUDGET) {
+    this.options = { reserveBytes: 0, ...options };
+  }
 
-  /** Bodies up to this size never wait: readers need not ask for them. */
+  /** Bodies up to this size never wait: readers need not ask before reading them. */
   get freeBytes(): number {
     return this.options.freeBytes;
   }
 
-  /** Announced bytes of the large bodies being read now. */
+  /** Body bytes held (or reserved) now. */
   get readingBytes(): number {
     return this.used;
   }
@@ -58,58 +83,87 @@ export class BodyBudget {
 
   /**
    * Calls `go` when a body of `bytes` announced bytes (0: unknown) may be read: at once (before
-   * returning), or later when earlier bodies are done. `go` is never called after `release()`.
+   * returning), or later when earlier bodies are done. After `maxWaitMs` without room it calls
+   * `refuse` (or, without one, `go` anyway). Neither is called after `release()`.
    */
-  admit(bytes: number, go: () => void): BodyTicket {
-    const entry: Entry = { bytes: bytes > this.options.freeBytes ? bytes : 0, go, state: 'waiting', timer: null };
-    if (this.fits(entry.bytes)) {
+  admit(bytes: number, go: () => void, refuse?: () => void): BodyTicket {
+    const reserved = bytes > this.options.freeBytes ? bytes : 0;
+    const entry: Entry = { reserved, held: 0, charge: 0, large: false, go, refuse, state: 'waiting', timer: null };
+    if (this.fits(reserved)) {
       this.start(entry);
     } else {
       this.queue.push(entry);
-      entry.timer = setTimeout(() => this.startWaiting(entry), this.options.maxWaitMs);
+      entry.timer = setTimeout(() => this.waitedTooLong(entry), this.options.maxWaitMs);
       entry.timer.unref();
     }
-    return { release: () => this.release(entry) };
+    return { take: (n) => this.take(entry, n), release: () => this.release(entry) };
   }
 
+  /** Room for a large body: beside the others outside the reserve, or it is the only large one. */
   private fits(bytes: number): boolean {
-    return bytes === 0 || this.reading === 0 || this.used + bytes <= this.options.limitBytes;
+    return bytes === 0 || this.largeReading === 0 || this.used + bytes <= this.largeLimit();
+  }
+
+  private largeLimit(): number {
+    return Math.max(0, this.options.limitBytes - this.options.reserveBytes);
   }
 
   private start(entry: Entry): void {
+    const at = this.queue.indexOf(entry);
+    if (at !== -1) this.queue.splice(at, 1);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = null;
     entry.state = 'reading';
-    if (entry.bytes > 0) {
-      this.used += entry.bytes;
-      this.reading++;
-    }
+    this.charge(entry, entry.reserved);
     entry.go();
   }
 
-  private startWaiting(entry: Entry): void {
-    const at = this.queue.indexOf(entry);
-    if (at === -1) return;
-    this.queue.splice(at, 1);
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = null;
-    this.start(entry);
+  private waitedTooLong(entry: Entry): void {
+    if (entry.state !== 'waiting') return;
+    if (!entry.refuse) {
+      this.start(entry);
+      return;
+    }
+    this.release(entry);
+    entry.refuse();
+  }
+
+  private take(entry: Entry, bytes: number): boolean {
+    if (entry.state !== 'reading') return entry.state === 'waiting';
+    const held = entry.held + bytes;
+    const charge = Math.max(entry.reserved, held);
+    const more = charge - entry.charge;
+    if (more > 0) {
+      const cap = charge > this.options.freeBytes ? this.largeLimit() : this.options.limitBytes;
+      if (this.used + more > cap) return false;
+      this.charge(entry, charge);
+    }
+    entry.held = held;
+    return true;
+  }
+
+  private charge(entry: Entry, charge: number): void {
+    this.used += charge - entry.charge;
+    entry.charge = charge;
+    const large = charge > this.options.freeBytes;
+    if (large !== entry.large) this.largeReading += large ? 1 : -1;
+    entry.large = large;
   }
 
   private release(entry: Entry): void {
     if (entry.state === 'done') return;
     if (entry.state === 'reading') {
-      if (entry.bytes > 0) {
-        this.used -= entry.bytes;
-        this.reading--;
-      }
+      this.charge(entry, 0);
     } else {
       const at = this.queue.indexOf(entry);
       if (at !== -1) this.queue.splice(at, 1);
       if (entry.timer) clearTimeout(entry.timer);
+      entry.timer = null;
     }
     entry.state = 'done';
-    while (this.queue.length > 0 && this.fits(this.queue[0].bytes)) this.startWaiting(this.queue[0]);
+    while (this.queue.length > 0 && this.fits(this.queue[0].reserved)) this.start(this.queue[0]);
   }
 }
 
-/** Shared by every listener route in the process: memory is the process's. */
+/** Shared by every listener route and iSC receiver in the process: memory is the process's. */
 export const bodyBudget = new BodyBudget();

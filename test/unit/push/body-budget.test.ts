@@ -3,7 +3,7 @@
  * in what order they go, and that nothing waits forever or is read after it was given up.
  */
 import assert from 'node:assert/strict';
-import { BodyBudget } from '../../../src/push/body-budget';
+import { BodyBudget } from '../../../src/net/body-budget';
 import { readPush } from '../../../src/push/read-push';
 import { fakeJpeg, multipart, streamOf } from './push-bodies';
 

@@ -8,9 +8,11 @@
  *   until that fits it stays unread in its socket (TCP flow control makes its device wait), and
  *   after `maxWaitMs` it is refused rather than read anyway.
  * - Every body counts the bytes it has received (`take`); one that would pass the limit is refused.
- * - The last `reserveBytes` of the limit are for bodies of at most `freeBytes`: however many large
- *   or chunked uploads an attacker keeps open, small pushes (XML, JSON, an ANPR body with its
- *   pictures) still get through.
+ * - Large bodies (past `freeBytes`) share `limitBytes - reserveBytes`; one large body alone is
+ *   always read (up to the per-body limit), so the largest legitimate push still passes.
+ * - Small bodies (at most `freeBytes`) may use the whole limit, and always have `reserveBytes` among
+ *   themselves: however many large or chunked uploads an attacker keeps open, small pushes (XML,
+ *   JSON, an ANPR body with its pictures) still get through.
  *
  * A refused body is answered 503 with Retry-After by its reader.
  */
@@ -27,7 +29,7 @@ export interface BodyBudgetOptions {
 }
 
 export const DEFAULT_BODY_BUDGET: Readonly<Required<BodyBudgetOptions>> = Object.freeze({
-  limitBytes: 40 * 1024 * 1024,
+  limitBytes: 24 * 1024 * 1024,
   reserveBytes: 8 * 1024 * 1024,
   freeBytes: 512 * 1024,
   maxWaitMs: 10_000,
@@ -59,6 +61,8 @@ interface Entry {
 
 export class BodyBudget {
   private used = 0;
+  /** What the small bodies count for: they always have reserveBytes among themselves. */
+  private smallUsed = 0;
   private largeReading = 0;
   private readonly queue: Entry[] = [];
   private readonly options: Required<BodyBudgetOptions>;
@@ -133,21 +137,27 @@ export class BodyBudget {
     const held = entry.held + bytes;
     const charge = Math.max(entry.reserved, held);
     const more = charge - entry.charge;
-    if (more > 0) {
-      const cap = charge > this.options.freeBytes ? this.largeLimit() : this.options.limitBytes;
-      if (this.used + more > cap) return false;
-      this.charge(entry, charge);
-    }
+    if (more > 0 && !this.mayGrow(entry, charge, more)) return false;
+    if (more > 0) this.charge(entry, charge);
     entry.held = held;
     return true;
   }
 
+  private mayGrow(entry: Entry, charge: number, more: number): boolean {
+    const { limitBytes, reserveBytes, freeBytes } = this.options;
+    if (charge <= freeBytes) return this.used + more <= limitBytes || this.smallUsed + more <= reserveBytes;
+    const alone = this.largeReading === (entry.large ? 1 : 0);
+    return alone || this.used + more <= this.largeLimit();
+  }
+
   private charge(entry: Entry, charge: number): void {
     this.used += charge - entry.charge;
+    if (!entry.large) this.smallUsed -= entry.charge;
     entry.charge = charge;
     const large = charge > this.options.freeBytes;
     if (large !== entry.large) this.largeReading += large ? 1 : -1;
     entry.large = large;
+    if (!large) this.smallUsed += charge;
   }
 
   private release(entry: Entry): void {

@@ -98,15 +98,19 @@ describe('robustness: one cap on body memory across the listener and the iSC rec
 
   it('chunked uploads past the cap get 503 with Retry-After, the bytes held stay bounded, small pushes still pass', async () => {
     // three 15 MB bodies stalled before their end: together past what large bodies may hold
-    for (let i = 0; i < 3; i++) uploads.push(new StalledUpload(port, '/alarm', 15 * MB, true));
-    await eventuallyTrue(() => uploads.some((u) => u.answer !== ''), 'an answer to one of the uploads', 30_000);
-    const refused = uploads.filter((u) => u.answer !== '');
-    assert.equal(refused.length, 1, 'two of them fit, the third does not');
-    assert.match(refused[0].answer, /^HTTP\/1\.1 503 /);
-    assert.match(refused[0].answer, /\r\nRetry-After: \d+\r\n/i);
+    const attack = [0, 1, 2].map(() => new StalledUpload(port, '/alarm', 15 * MB, true));
+    uploads.push(...attack);
+    await eventuallyTrue(() => attack.some((u) => u.answer !== ''), 'an answer to one of the uploads', 30_000);
+    await eventuallyTrue(() => bodyBudget.readingBytes > 14 * MB, 'one of them read nearly whole', 30_000);
+    const refused = attack.filter((u) => u.answer !== '');
+    assert.ok(refused.length === 1 || refused.length === 2, `${refused.length} refused`);
+    for (const upload of refused) {
+      assert.match(upload.answer, /^HTTP\/1\.1 503 /);
+      assert.match(upload.answer, /\r\nRetry-After: \d+\r\n/i);
+    }
     assert.match(refusals[0], /push refused \(HTTP 503\)/);
-    await eventuallyTrue(() => bodyBudget.readingBytes > 25 * MB, 'the two others read nearly whole', 30_000);
-    assert.ok(bodyBudget.readingBytes <= DEFAULT_BODY_BUDGET.limitBytes, `${bodyBudget.readingBytes} bytes held`);
+    const limit = DEFAULT_BODY_BUDGET.limitBytes - DEFAULT_BODY_BUDGET.reserveBytes;
+    assert.ok(bodyBudget.readingBytes <= limit, `${bodyBudget.readingBytes} bytes held, at most ${limit}`);
 
     // small pushes, chunked and with a length, to the listener and to the iSC receiver
     const plain = await request({ port, path: '/alarm', headers: { 'Content-Type': 'application/xml' }, body: EVENT_XML });

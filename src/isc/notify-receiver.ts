@@ -6,6 +6,7 @@
  * silently. One receiver serves every node that shares a port and path.
  */
 import type http from 'node:http';
+import { bodyBudget, BUSY_RETRY_AFTER_SECONDS, type BodyBudget } from '../net/body-budget';
 import { BodyChunks } from '../net/body-chunks';
 import type { RouteHandler } from '../server/port-registry';
 import { EventNotifyError, parseEventNotify, type EventNotify } from './event-notify';
@@ -22,14 +23,18 @@ export interface NotifySink {
 
 export interface NotifyReceiverOptions {
   maxBodyBytes?: number;
+  /** The process-wide one unless a test gives its own. */
+  budget?: BodyBudget;
 }
 
 export class IscNotifyReceiver implements RouteHandler {
   private readonly sinks = new Set<NotifySink>();
   private readonly maxBodyBytes: number;
+  private readonly budget: BodyBudget;
 
   constructor(options: NotifyReceiverOptions = {}) {
     this.maxBodyBytes = options.maxBodyBytes ?? NOTIFY_BODY_LIMIT_BYTES;
+    this.budget = options.budget ?? bodyBudget;
   }
 
   /** Adds a sink; the returned function removes it. */
@@ -56,19 +61,34 @@ export class IscNotifyReceiver implements RouteHandler {
     }
     const chunks = new BodyChunks();
     let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      const size = chunks.bytes + chunk.length;
-      if (size > this.maxBodyBytes) {
-        done = true;
-        this.refuseTooLarge(req, res, size, chunks.concat(), remote);
-        return;
-      }
-      chunks.add(chunk);
-    });
-    req.on('end', () => {
+    const refuseBusy = (): void => {
+      done = true;
+      ticket.release();
+      this.refuseBusy(req, res, chunks.bytes, remote);
+    };
+    // The body is read once the process-wide budget has room for it (at once for ordinary pushes).
+    const read = (): void => {
+      req.on('data', (chunk: Buffer) => {
+        if (done) return;
+        const size = chunks.bytes + chunk.length;
+        if (size > this.maxBodyBytes) {
+          done = true;
+          ticket.release();
+          this.refuseTooLarge(req, res, size, chunks.concat(), remote);
+          return;
+        }
+        if (!ticket.take(chunk.length)) {
+          refuseBusy();
+          return;
+        }
+        chunks.add(chunk);
+      });
+      req.on('end', onEnd);
+    };
+    const onEnd = (): void => {
       if (done) return;
       done = true;
+      ticket.release();
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"code":"0","msg":"success"}');
       const body = chunks.concat();
       let notify: EventNotify;
@@ -80,16 +100,28 @@ export class IscNotifyReceiver implements RouteHandler {
         return;
       }
       this.toSinks((sink) => sink.events(notify, remote));
-    });
+    };
     // The sender went away before the body was complete: say so, with what did arrive.
     req.on('close', () => {
       if (done || req.complete) return;
       done = true;
+      ticket.release();
       const partial = chunks.concat();
       this.toSinks((sink) => sink.malformed(new EventNotifyError(
         `OnEventNotify body cut off after ${partial.length} bytes (connection closed)`,
         partial.subarray(0, RAW_EXCERPT_BYTES).toString('utf8')), remote));
     });
+    const ticket = this.budget.admit(Number.isFinite(declared) && declared > 0 ? declared : 0, read, refuseBusy);
+  }
+
+  private refuseBusy(req: http.IncomingMessage, res: http.ServerResponse, size: number, remote: string | undefined): void {
+    if (!res.headersSent) {
+      res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS), Connection: 'close' }).end('busy\n');
+    }
+    req.resume();
+    this.toSinks((sink) => sink.malformed(new EventNotifyError(
+      `OnEventNotify body refused (HTTP 503) after ${size} bytes: too many bodies are being read at once in this Node-RED; the platform is asked to send again later`,
+      ''), remote));
   }
 
   private refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, size: number, head: Buffer, remote: string | undefined): void {

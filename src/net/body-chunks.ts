@@ -5,6 +5,8 @@
  */
 const TINY_CHUNK_BYTES = 1024;
 const GATHER_BYTES = 16 * 1024;
+/** The first gather buffer is small (a short line or event must not cost 16 KiB), later ones double. */
+const FIRST_GATHER_BYTES = 256;
 
 export class BodyChunks {
   private readonly chunks: Buffer[] = [];
@@ -26,7 +28,7 @@ export class BodyChunks {
     }
     if (!this.gather || this.gathered + chunk.length > this.gather.length) {
       this.flush();
-      this.gather = Buffer.allocUnsafe(GATHER_BYTES);
+      this.gather = Buffer.allocUnsafe(Math.min(GATHER_BYTES, Math.max(FIRST_GATHER_BYTES, chunk.length, this.total)));
     }
     chunk.copy(this.gather, this.gathered);
     this.gathered += chunk.length;

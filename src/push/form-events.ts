@@ -26,7 +26,8 @@ export function parseFormEvents(text: string): FormEvents {
   const event: Record<string, unknown> = {};
   for (const [name, value] of fields) {
     if (name === '__proto__') continue; // assignment would replace the object's prototype
-    const previous = event[name];
+    // own fields only: `constructor` or `toString` would otherwise find Object.prototype's functions
+    const previous = Object.hasOwn(event, name) ? event[name] : undefined;
     if (previous === undefined) event[name] = value;
     else if (Array.isArray(previous)) previous.push(value);
     else event[name] = [previous, value];

@@ -1,13 +1,16 @@
 /**
  * Turns the parts of a multipart push into events with their pictures. Only event parts are parsed;
- * picture bytes are kept as the slices the framer hands over and joined once at the part's end (a
- * picture that arrived in one piece is not copied at all), or not kept at all when pictures are off.
+ * picture bytes are kept as the slices the framer hands over (tiny slices copied together, so a body
+ * trickled in a byte at a time costs about its size, not a Buffer object per byte) and joined once
+ * at the part's end (a picture that arrived in one piece is not copied at all), or not kept at all
+ * when pictures are off.
  *
  * Which part is the event: an xml/json Content-Type, or (no type, or one that is neither image nor
  * xml/json) content that starts like XML or JSON. `image/*` parts and other content are pictures.
  * Pictures belong to the event part before them; pictures that come before any event part go to
  * the first event.
  */
+import { BodyChunks } from '../net/body-chunks';
 import { eventDocumentType, mediaType } from './content-type';
 import { parseEventDocument } from './event-document';
 import type { HikEvent, HikImage } from './hik-event';
@@ -30,7 +33,7 @@ export class MultipartCollector implements PartSink {
   private sawNonEventContent = false;
   private headers: PartHeaders = NO_HEADERS;
   private kind: PartKind = 'discard';
-  private chunks: Buffer[] = [];
+  private chunks = new BodyChunks();
   private bytes = 0;
 
   constructor(private readonly keepImages: boolean, private readonly limits: PushLimits) {}
@@ -41,7 +44,7 @@ export class MultipartCollector implements PartSink {
     }
     this.headers = parsePartHeaders(headerLines);
     this.kind = this.classify(this.headers);
-    this.chunks = [];
+    this.chunks = new BodyChunks();
     this.bytes = 0;
   }
 
@@ -58,15 +61,15 @@ export class MultipartCollector implements PartSink {
     } else if (this.bytes > this.limits.maxPartBytes) {
       throw new PushError('too-large', `multipart part larger than ${this.limits.maxPartBytes} bytes`);
     }
-    if (this.kind !== 'discard') this.chunks.push(chunk);
+    if (this.kind !== 'discard') this.chunks.add(chunk);
   }
 
   partEnd(): void {
     const { kind, chunks, bytes, headers } = this;
-    this.chunks = [];
+    this.chunks = new BodyChunks();
     if (bytes === 0) return; // empty parts carry nothing
     if (kind === 'event') {
-      const doc = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
+      const doc = chunks.concat();
       if (firstSignificantByte(doc) === -1) return; // whitespace only: an empty part
       this.addEvents(parseEventDocument(doc, false, this.limits.maxEvents));
     } else if (kind === 'image') {
@@ -76,7 +79,7 @@ export class MultipartCollector implements PartSink {
         filename: headers.filename,
         contentType: headers.contentType,
         contentId: headers.contentId,
-        data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes),
+        data: chunks.concat(),
       });
     } else if (kind === 'discard') {
       this.sawNonEventContent = true;

@@ -7,8 +7,10 @@
  * It frames on the boundary only (part Content-Length is ignored: devices count a trailing newline
  * on XML parts). Part data is handed on as slices of the written chunks, never copied; the search
  * is Buffer.indexOf (native). Only a few bytes that might begin a delimiter are held back between
- * chunks.
+ * chunks. An unfinished preamble or header line is gathered until its newline comes and only then
+ * scanned, so lines trickled in a byte at a time cost linear time.
  */
+import { BodyChunks } from '../net/body-chunks';
 import { PushError } from './push-error';
 
 /** Receives the parts in order. Throwing from a callback stops the framer (the error propagates). */
@@ -35,8 +37,10 @@ type DelimiterTail = { kind: 'open'; next: number } | { kind: 'close' } | { kind
 
 export class MultipartFramer {
   private state = State.Preamble;
-  /** Bytes of the stream not yet resolved, kept from the previous write. */
+  /** In state Body: bytes that may begin a delimiter, kept from the previous write. */
   private carry: Buffer | null = null;
+  /** In states Preamble and Headers: the unfinished line, gathered until its newline arrives. */
+  private lineCarry: BodyChunks | null = null;
   /** `\n--` + the boundary as the body spells it. */
   private needle: Buffer = EMPTY;
   private boundaryLower = '';
@@ -48,6 +52,8 @@ export class MultipartFramer {
   private headersEndedBlank = false;
   private preambleLines = 0;
   private delimiterSeen = false;
+  /** A blank line came right after the delimiter: the part's headers may still follow it. */
+  private blankBeforeHeaders = false;
 
   /** @param headerBoundary the boundary from Content-Type, if it named one */
   constructor(private readonly sink: PartSink, private readonly headerBoundary: string | undefined) {}
@@ -59,6 +65,19 @@ export class MultipartFramer {
 
   write(chunk: Buffer): void {
     if (this.state === State.Done || chunk.length === 0) return;
+    const line = this.lineCarry;
+    if (line) {
+      const lf = chunk.indexOf(LF);
+      if (lf === -1) {
+        // still the same line: gather it, look at it once it is whole
+        line.add(chunk);
+        this.checkLineLength(line.bytes);
+        return;
+      }
+      this.lineCarry = null;
+      this.process(Buffer.concat([line.concat(), chunk]), false, 0);
+      return;
+    }
     const carry = this.carry;
     const skip = this.carrySkip;
     this.carry = null;
@@ -77,7 +96,8 @@ export class MultipartFramer {
   /** The body ended: whatever is open ends here (a missing closing delimiter is not an error). */
   end(): void {
     if (this.state === State.Done) return;
-    const rest = this.carry ?? EMPTY;
+    const rest = this.lineCarry?.concat() ?? this.carry ?? EMPTY;
+    this.lineCarry = null;
     const skip = this.carrySkip;
     this.carry = null;
     this.carrySkip = 0;
@@ -137,8 +157,7 @@ export class MultipartFramer {
       let lineEnd = buf.indexOf(LF, pos);
       if (lineEnd === -1) {
         if (!eof) {
-          if (buf.length - pos > MAX_PART_HEADER_BYTES) throw new PushError('malformed', 'multipart body without a delimiter line');
-          this.carry = buf.subarray(pos);
+          this.holdLine(buf.subarray(pos));
           return -1;
         }
         lineEnd = buf.length; // a last line without its newline
@@ -197,14 +216,26 @@ export class MultipartFramer {
           this.state = State.Done;
           return -1;
         }
-        if (this.headerBytes + buf.length - pos > MAX_PART_HEADER_BYTES) throw new PushError('malformed', 'multipart part headers too long');
-        this.carry = buf.subarray(pos);
+        this.holdLine(buf.subarray(pos));
         return -1;
       }
       this.headerBytes += lineEnd + 1 - pos;
       if (this.headerBytes > MAX_PART_HEADER_BYTES) throw new PushError('malformed', 'multipart part headers too long');
       const line = lineText(buf, pos, lineEnd, 'utf8');
       if (line === '') {
+        if (this.headerLines.length === 0 && !this.blankBeforeHeaders) {
+          // a blank line straight after the delimiter: a part without headers, or (some devices)
+          // the part's headers follow it; the next line tells
+          this.blankBeforeHeaders = true;
+          pos = lineEnd + 1;
+          continue;
+        }
+        if (this.headerLines.length === 0) {
+          // a part without headers whose data begins with this blank line
+          this.headersEndedBlank = false;
+          this.beginPart();
+          return pos;
+        }
         this.headersEndedBlank = true;
         this.beginPart();
         return lineEnd + 1;
@@ -213,6 +244,7 @@ export class MultipartFramer {
         // a duplicated delimiter line: the part starts after it
         this.headerLines = [];
         this.headerBytes = 0;
+        this.blankBeforeHeaders = false;
         if (line.length === this.boundaryLower.length + 4 && line.endsWith('--')) {
           this.state = State.Done;
           return -1;
@@ -225,7 +257,8 @@ export class MultipartFramer {
       } else if ((line.startsWith(' ') || line.startsWith('\t')) && this.headerLines.length > 0) {
         this.headerLines[this.headerLines.length - 1] += ` ${line.trim()}`; // folded header
       } else {
-        // not a header: the device left out the blank line, the data starts on this line
+        // not a header: the device left out the blank line (or sent only the blank line: a part
+        // without headers), the data starts on this line
         this.headersEndedBlank = false;
         this.beginPart();
         return pos;
@@ -240,10 +273,27 @@ export class MultipartFramer {
     return lower === `--${token}` || lower === `--${token}--`;
   }
 
+  /** Keeps an unfinished preamble or header line for the next write. */
+  private holdLine(rest: Buffer): void {
+    this.checkLineLength(rest.length);
+    const line = new BodyChunks();
+    line.add(rest);
+    this.lineCarry = line;
+  }
+
+  private checkLineLength(pending: number): void {
+    if (this.state === State.Preamble) {
+      if (pending > MAX_PART_HEADER_BYTES) throw new PushError('malformed', 'multipart body without a delimiter line');
+    } else if (this.headerBytes + pending > MAX_PART_HEADER_BYTES) {
+      throw new PushError('malformed', 'multipart part headers too long');
+    }
+  }
+
   private beginPart(): void {
     const lines = this.headerLines;
     this.headerLines = [];
     this.headerBytes = 0;
+    this.blankBeforeHeaders = false;
     this.state = State.Body;
     this.sink.partStart(lines);
   }

@@ -1,5 +1,7 @@
 /** Why a pushed body could not be turned into events. */
-export type PushErrorCode = 'too-large' | 'too-many-parts' | 'malformed' | 'empty' | 'aborted' | 'unsupported';
+export type PushErrorCode = 'too-large' | 'too-many-parts' | 'malformed' | 'empty' | 'aborted' | 'unsupported'
+  /** The process holds too many body bytes (see BodyBudget): answered 503, the device sends again. */
+  | 'busy';
 
 /** How much of a refused body an error keeps, so the user can look at what the device sent. */
 export const RAW_KEEP_BYTES = 64 * 1024;

@@ -5,7 +5,7 @@
  * kept, the rest of the body is drained and discarded, and the promise rejects at once.
  */
 import { BodyChunks } from '../net/body-chunks';
-import type { BodyBudget, BodyTicket } from './body-budget';
+import type { BodyBudget, BodyTicket } from '../net/body-budget';
 import { boundaryParam } from './content-type';
 import type { HikEvent } from './hik-event';
 import { MultipartCollector } from './multipart-collector';
@@ -18,6 +18,7 @@ import { firstSignificantByte, sniffBody, streamingKind } from './sniff-body';
 export { DEFAULT_PUSH_LIMITS, type PushLimits } from './push-limits';
 
 const EMPTY = Buffer.alloc(0);
+const BUSY_MESSAGE = 'too many push bodies are being read at once; refused until memory frees up';
 const SPACE = Buffer.from(' ');
 /** Chunks smaller than this are copied together while a body is read whole (see addWhole). */
 
@@ -78,9 +79,8 @@ class PushReader {
   private settled = false;
   private ended = false;
   private bytes = 0;
-  /** The first RAW_KEEP_BYTES of the body (references to the received chunks), for error reports. */
-  private head: Buffer[] = [];
-  private headBytes = 0;
+  /** The first RAW_KEEP_BYTES of the body (tiny chunks copied together), for error reports. */
+  private head = new BodyChunks();
   /** The body so far while sniffing its kind. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -117,7 +117,7 @@ class PushReader {
       return;
     }
     const budget = this.options.budget;
-    if (budget && length !== undefined && length > budget.freeBytes) this.ticket = budget.admit(length, this.read);
+    if (budget) this.ticket = budget.admit(length ?? 0, this.read, this.refuse);
     else this.read();
   }
 
@@ -130,6 +130,11 @@ class PushReader {
     body.resume();
   };
 
+  /** The process holds too many body bytes to wait for room any longer. */
+  private readonly refuse = (): void => {
+    this.fail(new PushError('busy', BUSY_MESSAGE));
+  };
+
   private readonly onData = (chunk: Buffer | string): void => {
     if (this.settled) return; // draining after a failure: drop
     try {
@@ -137,9 +142,12 @@ class PushReader {
       if (buf.length === 0) return;
       this.bytes += buf.length;
       if (this.bytes > this.limits.maxBodyBytes) throw new PushError('too-large', `body larger than ${this.limits.maxBodyBytes} bytes`);
-      if (this.headBytes < RAW_KEEP_BYTES) {
-        this.head.push(buf);
-        this.headBytes += buf.length;
+      if (this.ticket && !this.ticket.take(buf.length)) {
+        throw new PushError('busy', BUSY_MESSAGE);
+      }
+      if (this.head.bytes < RAW_KEEP_BYTES) {
+        // tiny chunks copied together: 64 KiB of 1-byte chunks would pin 65 536 socket buffers
+        this.head.add(buf);
       }
       if (this.mode === 'multipart') this.framer?.write(buf);
       else if (this.mode === 'whole') this.addWhole(buf);
@@ -223,7 +231,7 @@ class PushReader {
   private fail(err: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    const error = asPushError(err, () => rawExcerpt(this.head), this.contentType);
+    const error = asPushError(err, () => rawExcerpt(this.head.concat()), this.contentType);
     this.release();
     this.handlers.failed(error);
     if (!this.ended) this.body.resume(); // drain and discard the rest
@@ -232,7 +240,7 @@ class PushReader {
   /** Drops every reference to body bytes. */
   private release(): void {
     this.ticket?.release();
-    this.head = [];
+    this.head = new BodyChunks();
     this.pending = [];
     this.whole = undefined;
     this.framer = undefined;

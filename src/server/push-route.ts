@@ -4,7 +4,7 @@
  * to the device, then the events handed to every subscriber.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bodyBudget, type BodyBudget } from '../push/body-budget';
+import { bodyBudget, BUSY_RETRY_AFTER_SECONDS, type BodyBudget } from '../net/body-budget';
 import type { HikEvent } from '../push/hik-event';
 import { PushError } from '../push/push-error';
 import { readPushBody, type PushLimits } from '../push/read-push';
@@ -83,6 +83,10 @@ export class PushRoute implements RouteHandler {
         for (const s of this.subscribers) s.onEvents(result.events, meta);
       },
       failed: (error) => {
+        if (error.code === 'busy') {
+          this.refuseBusy(req, res, meta);
+          return;
+        }
         const tooBig = error.code === 'too-large' || error.code === 'too-many-parts';
         if (!res.headersSent && !res.destroyed) {
           // 200 even for a body we could not parse: devices retry in loops on anything else.
@@ -93,6 +97,16 @@ export class PushRoute implements RouteHandler {
         }
       },
     });
+  }
+
+  /** The process holds as many body bytes as it may: the device is asked to send again later. */
+  private refuseBusy(req: IncomingMessage, res: ServerResponse, meta: PushMeta): void {
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(503, { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS), Connection: 'close', 'Content-Length': '0' }).end();
+    }
+    const reason = `device ${meta.remoteAddress}: push refused (HTTP 503), too many bodies are being read at once`;
+    for (const s of this.subscribers) s.onRejected(reason, meta);
+    req.resume();
   }
 
   private reject(

@@ -3,7 +3,7 @@
  * in what order they go, and that nothing waits forever or is read after it was given up.
  */
 import assert from 'node:assert/strict';
-import { BodyBudget } from '../../../src/push/body-budget';
+import { BodyBudget } from '../../../src/net/body-budget';
 import { readPush } from '../../../src/push/read-push';
 import { fakeJpeg, multipart, streamOf } from './push-bodies';
 
@@ -74,6 +74,33 @@ describe('push parser: body budget', () => {
     assert.deepEqual(started, ['stalled']);
     await new Promise((resolve) => setTimeout(resolve, 80));
     assert.deepEqual(started, ['stalled', 'waiting']);
+  });
+
+  it('with a refuse callback, a body that waited maxWaitMs is refused, never read', async () => {
+    const b = budget(30);
+    const events: string[] = [];
+    b.admit(4 * MB, () => events.push('stalled'));
+    b.admit(2 * MB, () => events.push('read'), () => events.push('refused'));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.deepEqual(events, ['stalled', 'refused']);
+    assert.equal(b.waitingCount, 0);
+    assert.equal(b.readingBytes, 4 * MB);
+  });
+
+  it('bytes received count whatever the framing; past the limit take() refuses, and the reserve is for small bodies', () => {
+    const b = new BodyBudget({ limitBytes: 4 * MB, reserveBytes: 1 * MB, freeBytes: 512 * 1024, maxWaitMs: 60_000 });
+    const chunked = b.admit(0, () => undefined);
+    assert.equal(chunked.take(2 * MB), true);
+    const second = b.admit(0, () => undefined);
+    assert.equal(second.take(1 * MB), true);
+    assert.equal(second.take(1), false, 'large bodies stop where the reserve begins');
+    const small = b.admit(0, () => undefined);
+    assert.equal(small.take(400 * 1024), true, 'a small body still fits, in the reserve');
+    assert.equal(b.readingBytes, 3 * MB + 400 * 1024);
+    second.release();
+    chunked.release();
+    small.release();
+    assert.equal(b.readingBytes, 0);
   });
 
   it('readPush with a budget: a waiting body is not read until its turn, then parses as usual', async () => {

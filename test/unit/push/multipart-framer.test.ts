@@ -75,6 +75,13 @@ describe('push parser: multipart framer', () => {
     assert.deepEqual(sink.parts, []);
   });
 
+  it('a blank line straight after a delimiter: the headers after it are the part\'s, whatever the chunking', () => {
+    const body = Buffer.from('--b\r\n\r\nContent-Type: text/xml\r\n\r\n<x/>\r\n--b\r\n\r\n<y/>\r\n--b--\r\n');
+    const expected = [{ headers: ['Content-Type: text/xml'], data: '<x/>' }, { headers: [], data: '<y/>' }];
+    assert.deepEqual(frame(body, 'b', []), expected);
+    assert.deepEqual(frame(body, 'b', Array.from({ length: body.length }, (_, i) => i)), expected);
+  });
+
   it('a preamble before the first delimiter is skipped', () => {
     assert.deepEqual(frame(Buffer.from('This is a preamble\r\n--b\r\nContent-Type: text/xml\r\n\r\n<x/>\r\n--b--\r\n'), 'b', []), [{ headers: ['Content-Type: text/xml'], data: '<x/>' }]);
   });

@@ -14,19 +14,11 @@ import {
   type SlotChange,
   type SlotField,
 } from './http-hosts-slot';
-import {
-  applyTextEdits,
-  attribute,
-  childElements,
-  escapeXmlAttribute,
-  escapeXmlText,
-  leafText,
-  scanXml,
-  XmlScanError,
-  type TextEdit,
-  type XmlDocument,
-  type XmlElement,
-} from './xml-scan';
+import { escapeXmlAttribute, escapeXmlText } from '../xml/entities';
+import { attribute, childElements, leafText, scanXml, type XmlDocument, type XmlElement } from '../xml/scan-xml';
+import { applyTextEdits, type TextEdit } from '../xml/text-edits';
+import { xmlTextForUtf8 } from '../xml/xml-bytes';
+import { XmlError } from '../xml/xml-error';
 
 export type HttpHostsFormat = 'xml' | 'json';
 
@@ -76,9 +68,18 @@ export class HttpHostsDocument {
     }
   }
 
-  /** Reads a body of either format (sniffed from its first character). */
+  /**
+   * Reads a body of either format (sniffed from its first character). XML bytes are read in the
+   * encoding their byte order mark or declaration names; `raw` is then the same document as text to
+   * be sent back as UTF-8 (its declaration says so).
+   */
   static parse(body: string | Buffer, expected?: HttpHostsFormat): HttpHostsDocument {
-    const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '');
+    let text: string;
+    try {
+      text = xmlTextForUtf8(body);
+    } catch (err) {
+      throw new IsapiError('protocol', `the device's httpHosts XML is malformed (${err instanceof XmlError ? err.message : String(err)})`);
+    }
     const first = text.trimStart()[0];
     const format: HttpHostsFormat | null = first === '<' ? 'xml' : first === '{' || first === '[' ? 'json' : null;
     if (!format) {
@@ -92,7 +93,7 @@ export class HttpHostsDocument {
     try {
       doc = scanXml(text);
     } catch (err) {
-      const reason = err instanceof XmlScanError ? err.message : String(err);
+      const reason = err instanceof XmlError ? err.message : String(err);
       throw new IsapiError('protocol', `the device's httpHosts XML is malformed (${reason})`);
     }
     let items: XmlElement[];

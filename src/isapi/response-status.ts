@@ -2,7 +2,8 @@
  * The ISAPI `ResponseStatus` envelope devices answer PUT/POST with (and most errors), in XML or
  * JSON, and the `userCheck` body some firmware sends with a 401 (with the lock-out state).
  */
-import { childElements, leafText, scanXml } from './xml-scan';
+import { childElements, leafText, scanXml } from '../xml/scan-xml';
+import { xmlTextForUtf8 } from '../xml/xml-bytes';
 
 export interface ResponseStatus {
   requestURL?: string;
@@ -33,7 +34,12 @@ const MAX_TEXT = 200;
  * is neither. JSON may be flat (`{"statusCode":…}`) or wrapped once (`{"ResponseStatus":{…}}`).
  */
 export function rootLeaves(body: Buffer | string): { root: string; values: Map<string, string> } | null {
-  const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '').trim();
+  let text: string;
+  try {
+    text = xmlTextForUtf8(body).trim();
+  } catch {
+    return null;
+  }
   if (text.startsWith('<')) {
     try {
       const doc = scanXml(text, { maxDepth: 16, maxElements: 2000 });

@@ -14,6 +14,7 @@ import {
   type SlotChange,
   type SlotField,
 } from './http-hosts-slot';
+import { quoteForeignText } from '../net/log-text';
 import { escapeXmlAttribute, escapeXmlText } from '../xml/entities';
 import { attribute, childElements, leafText, scanXml, type XmlDocument, type XmlElement } from '../xml/scan-xml';
 import { applyTextEdits, type TextEdit } from '../xml/text-edits';
@@ -306,12 +307,12 @@ function jsonField(slot: Record<string, unknown>, field: SlotField): string | un
 }
 
 function preview(text: string): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean || '(empty)';
+  const clean = text.slice(0, 1000).replace(/\s+/g, ' ').trim();
+  return clean === '' ? '(empty)' : quoteForeignText(clean, 80);
 }
 
 function notHttpHosts(text: string, what: string): IsapiError {
   const status = parseResponseStatus(text);
   if (status) return new IsapiError('device', `the device answered with a status instead of its httpHosts list: ${describeResponseStatus(status)}`, { responseStatus: status });
-  return new IsapiError('protocol', `the device's answer is not an httpHosts list (${what})`);
+  return new IsapiError('protocol', `the device's answer is not an httpHosts list (${quoteForeignText(what)})`);
 }

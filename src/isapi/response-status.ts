@@ -3,6 +3,7 @@
  * JSON, and the `userCheck` body some firmware sends with a 401 (with the lock-out state).
  */
 import { childElements, leafText, scanXml } from '../xml/scan-xml';
+import { quoteForeignText } from '../net/log-text';
 import { xmlTextForUtf8 } from '../xml/xml-bytes';
 
 export interface ResponseStatus {
@@ -81,9 +82,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The device's text as kept and quoted: capped, control characters escaped, echoed secrets redacted. */
 function clip(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  return quoteForeignText(value, MAX_TEXT);
 }
 
 function toInt(value: string | undefined): number | undefined {

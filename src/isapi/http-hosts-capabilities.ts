@@ -4,6 +4,7 @@
  */
 import { IsapiError } from './isapi-error';
 import { attribute, childElements, leafText, scanXml, type XmlElement } from '../xml/scan-xml';
+import { quoteForeignText } from '../net/log-text';
 import { xmlTextForUtf8 } from '../xml/xml-bytes';
 import { XmlError } from '../xml/xml-error';
 
@@ -64,7 +65,7 @@ export function parseHttpHostsCapabilities(body: string | Buffer): HttpHostsCapa
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new IsapiError('protocol', `the device's capabilities JSON is malformed (${(err as Error).message})`);
+      throw new IsapiError('protocol', `the device's capabilities JSON is malformed (${quoteForeignText((err as Error).message)})`);
     }
     const object = unwrap(parsed);
     caps.hostNumber = toCount(ownValue(object, 'hostNumber'));

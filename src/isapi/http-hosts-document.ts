@@ -112,7 +112,7 @@ export class HttpHostsDocument {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new IsapiError('protocol', `the device's httpHosts JSON is malformed (${(err as Error).message})`);
+      throw new IsapiError('protocol', `the device's httpHosts JSON is malformed (${quoteForeignText((err as Error).message)})`);
     }
     if (!isObject(parsed)) throw notHttpHosts(text, 'a JSON value that is not an object');
     const paths = findJsonSlots(parsed);

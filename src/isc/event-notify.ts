@@ -66,7 +66,7 @@ export function parseEventNotify(body: string | Buffer): EventNotify {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new EventNotifyError(`OnEventNotify body is not JSON: ${(err as Error).message}`, raw);
+    throw new EventNotifyError(`OnEventNotify body is not JSON: ${quoteForeignText((err as Error).message)}`, raw);
   }
   if (!isRecord(parsed)) throw new EventNotifyError('OnEventNotify body is not a JSON object', raw);
   sanitise(parsed, raw);

@@ -20,6 +20,7 @@ import {
 } from '../http-auth/digest';
 import type { DeviceTarget } from './device-target';
 import { IsapiError, LOCKOUT_WARNING, statusError, transportError } from './isapi-error';
+import { quoteForeignText } from '../net/log-text';
 
 export interface IsapiRequest {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -149,7 +150,7 @@ export class DigestClient {
     }
     if (res.status === 401) {
       if (sent.auth.kind === 'none') {
-        throw new IsapiError('unauthorized', `401 from ${this.origin} without an authentication scheme this client speaks (${res.headers['www-authenticate'] ?? 'no WWW-Authenticate'})`, { httpStatus: 401 });
+        throw new IsapiError('unauthorized', `401 from ${this.origin} without an authentication scheme this client speaks (${quoteForeignText(res.headers['www-authenticate'] ?? 'no WWW-Authenticate')})`, { httpStatus: 401 });
       }
       if (parseDigestChallenges(res.headers['www-authenticate']).at(0)?.stale) {
         // The password was right every time; the device just keeps renewing its nonce.

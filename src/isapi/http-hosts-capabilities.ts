@@ -3,7 +3,10 @@
  * values it allows, from the XML (`<protocolType opt="HTTP,HTTPS"/>`) or JSON form.
  */
 import { IsapiError } from './isapi-error';
-import { attribute, childElements, leafText, scanXml, XmlScanError, type XmlElement } from './xml-scan';
+import { attribute, childElements, leafText, scanXml, type XmlElement } from '../xml/scan-xml';
+import { quoteForeignText } from '../net/log-text';
+import { xmlTextForUtf8 } from '../xml/xml-bytes';
+import { XmlError } from '../xml/xml-error';
 import { isRecord } from '../util/is-record';
 
 const optional = (element: XmlElement | undefined, name: string) => (element ? attribute(element, name) : undefined);
@@ -33,7 +36,12 @@ function toCount(value: unknown): number | null {
 }
 
 export function parseHttpHostsCapabilities(body: string | Buffer): HttpHostsCapabilities {
-  const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '').trim();
+  let text: string;
+  try {
+    text = xmlTextForUtf8(body).trim();
+  } catch (err) {
+    throw new IsapiError('protocol', `the device's capabilities XML is malformed (${err instanceof XmlError ? err.message : String(err)})`);
+  }
   const caps: HttpHostsCapabilities = {
     hostNumber: null, protocolType: [], parameterFormatType: [], addressingFormatType: [], httpAuthenticationMethod: [], urlMaxLength: null,
   };
@@ -45,7 +53,7 @@ export function parseHttpHostsCapabilities(body: string | Buffer): HttpHostsCapa
       root = doc.root;
       read = (e) => leafText(doc, e);
     } catch (err) {
-      throw new IsapiError('protocol', `the device's capabilities XML is malformed (${err instanceof XmlScanError ? err.message : String(err)})`);
+      throw new IsapiError('protocol', `the device's capabilities XML is malformed (${err instanceof XmlError ? err.message : String(err)})`);
     }
     const child = (name: string) => childElements(root, name)[0] as XmlElement | undefined;
     caps.hostNumber = toCount(child('hostNumber') ? read(child('hostNumber') as XmlElement) : null);
@@ -58,7 +66,7 @@ export function parseHttpHostsCapabilities(body: string | Buffer): HttpHostsCapa
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new IsapiError('protocol', `the device's capabilities JSON is malformed (${(err as Error).message})`);
+      throw new IsapiError('protocol', `the device's capabilities JSON is malformed (${quoteForeignText((err as Error).message)})`);
     }
     const object = unwrap(parsed);
     caps.hostNumber = toCount(ownValue(object, 'hostNumber'));

@@ -14,19 +14,12 @@ import {
   type SlotChange,
   type SlotField,
 } from './http-hosts-slot';
-import {
-  applyTextEdits,
-  attribute,
-  childElements,
-  escapeXmlAttribute,
-  escapeXmlText,
-  leafText,
-  scanXml,
-  XmlScanError,
-  type TextEdit,
-  type XmlDocument,
-  type XmlElement,
-} from './xml-scan';
+import { quoteForeignText } from '../net/log-text';
+import { escapeXmlAttribute, escapeXmlText } from '../xml/entities';
+import { attribute, childElements, leafText, scanXml, type XmlDocument, type XmlElement } from '../xml/scan-xml';
+import { applyTextEdits, type TextEdit } from '../xml/text-edits';
+import { xmlTextForUtf8 } from '../xml/xml-bytes';
+import { XmlError } from '../xml/xml-error';
 import { isRecord } from '../util/is-record';
 
 export type HttpHostsFormat = 'xml' | 'json';
@@ -77,9 +70,18 @@ export class HttpHostsDocument {
     }
   }
 
-  /** Reads a body of either format (sniffed from its first character). */
+  /**
+   * Reads a body of either format (sniffed from its first character). XML bytes are read in the
+   * encoding their byte order mark or declaration names; `raw` is then the same document as text to
+   * be sent back as UTF-8 (its declaration says so).
+   */
   static parse(body: string | Buffer, expected?: HttpHostsFormat): HttpHostsDocument {
-    const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '');
+    let text: string;
+    try {
+      text = xmlTextForUtf8(body);
+    } catch (err) {
+      throw new IsapiError('protocol', `the device's httpHosts XML is malformed (${err instanceof XmlError ? err.message : String(err)})`);
+    }
     const first = text.trimStart()[0];
     const format: HttpHostsFormat | null = first === '<' ? 'xml' : first === '{' || first === '[' ? 'json' : null;
     if (!format) {
@@ -93,7 +95,7 @@ export class HttpHostsDocument {
     try {
       doc = scanXml(text);
     } catch (err) {
-      const reason = err instanceof XmlScanError ? err.message : String(err);
+      const reason = err instanceof XmlError ? err.message : String(err);
       throw new IsapiError('protocol', `the device's httpHosts XML is malformed (${reason})`);
     }
     let items: XmlElement[];
@@ -111,7 +113,7 @@ export class HttpHostsDocument {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new IsapiError('protocol', `the device's httpHosts JSON is malformed (${(err as Error).message})`);
+      throw new IsapiError('protocol', `the device's httpHosts JSON is malformed (${quoteForeignText((err as Error).message)})`);
     }
     if (!isRecord(parsed)) throw notHttpHosts(text, 'a JSON value that is not an object');
     const paths = findJsonSlots(parsed);
@@ -302,12 +304,12 @@ function jsonField(slot: Record<string, unknown>, field: SlotField): string | un
 }
 
 function preview(text: string): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean || '(empty)';
+  const clean = text.slice(0, 1000).replace(/\s+/g, ' ').trim();
+  return clean === '' ? '(empty)' : quoteForeignText(clean, 80);
 }
 
 function notHttpHosts(text: string, what: string): IsapiError {
   const status = parseResponseStatus(text);
   if (status) return new IsapiError('device', `the device answered with a status instead of its httpHosts list: ${describeResponseStatus(status)}`, { responseStatus: status });
-  return new IsapiError('protocol', `the device's answer is not an httpHosts list (${what})`);
+  return new IsapiError('protocol', `the device's answer is not an httpHosts list (${quoteForeignText(what)})`);
 }

@@ -2,7 +2,9 @@
  * The ISAPI `ResponseStatus` envelope devices answer PUT/POST with (and most errors), in XML or
  * JSON, and the `userCheck` body some firmware sends with a 401 (with the lock-out state).
  */
-import { childElements, leafText, scanXml } from './xml-scan';
+import { childElements, leafText, scanXml } from '../xml/scan-xml';
+import { quoteForeignText } from '../net/log-text';
+import { xmlTextForUtf8 } from '../xml/xml-bytes';
 import { isRecord } from '../util/is-record';
 
 export interface ResponseStatus {
@@ -34,7 +36,12 @@ const MAX_TEXT = 200;
  * is neither. JSON may be flat (`{"statusCode":…}`) or wrapped once (`{"ResponseStatus":{…}}`).
  */
 export function rootLeaves(body: Buffer | string): { root: string; values: Map<string, string> } | null {
-  const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '').trim();
+  let text: string;
+  try {
+    text = xmlTextForUtf8(body).trim();
+  } catch {
+    return null;
+  }
   if (text.startsWith('<')) {
     try {
       const doc = scanXml(text, { maxDepth: 16, maxElements: 2000 });
@@ -72,9 +79,10 @@ export function rootLeaves(body: Buffer | string): { root: string; values: Map<s
   return null;
 }
 
+/** The device's text as kept and quoted: capped, control characters escaped, echoed secrets redacted. */
 function clip(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  return quoteForeignText(value, MAX_TEXT);
 }
 
 function toInt(value: string | undefined): number | undefined {

@@ -9,7 +9,6 @@ import https from 'node:https';
 import {
   ArtemisError,
   hintForArtemisCode,
-  redactSecrets,
   type ArtemisErrorDetails,
   type ArtemisErrorKind,
 } from './artemis-error';
@@ -23,6 +22,7 @@ import {
 } from './event-service-api';
 import { platformOrigin, type IscPlatform } from './isc-platform';
 import { signArtemisRequest } from './sign-artemis-request';
+import { QUOTED_TEXT_MAX, quoteForeignText } from '../net/log-text';
 import { isRecord } from '../util/is-record';
 
 export const DEFAULT_ARTEMIS_TIMEOUT_MS = 10_000;
@@ -118,7 +118,7 @@ export class ArtemisClient implements ArtemisEventService {
         settled = true;
         clearTimeout(timer);
         req.destroy();
-        reject(new ArtemisError(redactSecrets(message, secrets), { ...extra, kind, code }));
+        reject(new ArtemisError(quoteForeignText(message, Infinity, secrets), { ...extra, kind, code }));
       };
       const requestOptions: https.RequestOptions = {
         host: host.replace(/^\[|\]$/g, ''),
@@ -160,7 +160,7 @@ export class ArtemisClient implements ArtemisEventService {
               return;
             }
             if (code !== '0') {
-              const platformMessage = redactSecrets(typeof parsed.msg === 'string' ? parsed.msg : JSON.stringify(parsed.msg ?? ''), secrets);
+              const platformMessage = quoteForeignText(typeof parsed.msg === 'string' ? parsed.msg : JSON.stringify(parsed.msg ?? ''), QUOTED_TEXT_MAX, secrets);
               const hint = hintForArtemisCode(code);
               fail(`platform error ${code}: ${platformMessage}${hint ? ` (${hint})` : ''}`, 'platform', code, {
                 platformMessage, hint, httpStatus: status,
@@ -192,9 +192,9 @@ export class ArtemisClient implements ArtemisEventService {
 }
 
 function excerpt(text: string): string {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
+  const trimmed = text.slice(0, 4096).trim().replace(/\s+/g, ' ');
   if (trimmed === '') return '';
-  return `: ${trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed}`;
+  return `: ${quoteForeignText(trimmed)}`;
 }
 
 function httpHint(status: number): string | undefined {

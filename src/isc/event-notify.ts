@@ -10,6 +10,7 @@
  * stringify messages recursively; real events nest about 5 levels), as are bodies of more than
  * {@link MAX_NOTIFY_EVENTS} events.
  */
+import { quoteForeignText } from '../net/log-text';
 import { isRecord } from '../util/is-record';
 
 export const MAX_NOTIFY_DEPTH = 64;
@@ -62,12 +63,12 @@ export function parseEventNotify(body: string | Buffer): EventNotify {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new EventNotifyError(`OnEventNotify body is not JSON: ${(err as Error).message}`, raw);
+    throw new EventNotifyError(`OnEventNotify body is not JSON: ${quoteForeignText((err as Error).message)}`, raw);
   }
   if (!isRecord(parsed)) throw new EventNotifyError('OnEventNotify body is not a JSON object', raw);
   sanitise(parsed, raw);
   if (parsed.method !== 'OnEventNotify') {
-    throw new EventNotifyError(`unexpected method ${JSON.stringify(parsed.method ?? null)} (expected "OnEventNotify")`, raw);
+    throw new EventNotifyError(`unexpected method ${quoteForeignText(JSON.stringify(parsed.method ?? null))} (expected "OnEventNotify")`, raw);
   }
   const params = parsed.params;
   if (!isRecord(params)) throw new EventNotifyError('OnEventNotify without a params object', raw);

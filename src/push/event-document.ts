@@ -5,7 +5,8 @@ import { parseJsonEvents } from './json-events';
 import { toHikEvent } from './normalise-event';
 import { PushError } from './push-error';
 import { firstSignificantByte } from './sniff-body';
-import { parseXmlEvents } from './xml-events';
+import { hasUtf16Bom } from '../xml/xml-bytes';
+import { parseXmlEventBytes } from './xml-events';
 
 const LT = 0x3c, BRACE = 0x7b, BRACKET = 0x5b;
 
@@ -18,8 +19,8 @@ export function parseEventDocument(doc: Buffer, allowForm: boolean, maxEvents = 
   const start = firstSignificantByte(doc);
   if (start === -1) throw new PushError('empty', 'empty event document');
   const first = doc[start];
+  if (first === LT || hasUtf16Bom(doc)) return toHikEvents(parseXmlEventBytes(doc, start), 'xml', maxEvents);
   const text = doc.toString('utf8', start);
-  if (first === LT) return toHikEvents(parseXmlEvents(text), 'xml', maxEvents);
   if (first === BRACE || first === BRACKET) return toHikEvents(parseJsonEvents(text), 'json', maxEvents);
   if (!allowForm) throw new PushError('malformed', 'event part is neither XML nor JSON');
   const { format, events } = parseFormEvents(text);

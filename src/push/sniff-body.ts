@@ -2,6 +2,7 @@
  * What a body is, judged by its first bytes: devices do not reliably label what they send (an
  * access terminal sends JSON whatever format it is told to use), so the bytes win over the header.
  */
+import { hasUtf16Bom } from '../xml/xml-bytes';
 import { isFormType, isMultipartType } from './content-type';
 
 export type BodyKind = 'empty' | 'xml' | 'json' | 'multipart' | 'jpeg' | 'form' | 'unknown';
@@ -33,7 +34,7 @@ export function sniffBody(buf: Buffer, contentType: string | undefined): BodyKin
   const start = firstSignificantByte(buf);
   if (start === -1) return 'empty';
   const first = buf[start];
-  if (first === LT) return 'xml';
+  if (first === LT || hasUtf16Bom(buf)) return 'xml';
   if (first === BRACE || first === BRACKET) return 'json';
   const second = buf[start + 1];
   if (first === DASH && second === DASH) return 'multipart';
@@ -51,7 +52,7 @@ export function streamingKind(head: Buffer, contentType: string | undefined): 'm
   const start = firstSignificantByte(head);
   if (start === -1) return undefined;
   const first = head[start];
-  if (startsDocument(first)) return 'whole';
+  if (startsDocument(first) || hasUtf16Bom(head)) return 'whole';
   if (start + 1 >= head.length) return undefined;
   const second = head[start + 1];
   if (first === DASH && second === DASH) return 'multipart';

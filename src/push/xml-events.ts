@@ -6,15 +6,18 @@
  * (`DetectionRegionList.DetectionRegionEntry[0]`, `pictureInfoList.pictureInfo[0]`,
  * `DurationList.Duration[0]`), so flows need not test for one-versus-many.
  *
- * Reading is xml-reader.ts: strict and safe (no entity is ever defined or expanded beyond the five
- * XML ones and character references, no prototype can change, depth is bounded, a document cut
- * short is refused).
+ * Reading is src/xml/read-xml-object.ts: strict and safe (no DOCTYPE, no entity expanded beyond the
+ * five XML ones and character references, no prototype can change, depth is bounded, a document
+ * cut short is refused).
  */
-import { EVENT_ROOT, readXml } from './xml-reader';
+import { decodeXmlBytes } from '../xml/xml-bytes';
+import { EVENT_ROOT, readXml } from '../xml/read-xml-object';
+import { XmlError } from '../xml/xml-error';
 import { PushError } from './push-error';
 import { isRecord } from '../util/is-record';
 
-export { decodeXmlEntities, EVENT_ROOT, MAX_XML_DEPTH } from './xml-reader';
+export { decodeXmlEntities } from '../xml/entities';
+export { EVENT_ROOT, MAX_XML_DEPTH } from '../xml/read-xml-object';
 
 const XML_NAME = /^[A-Za-z_][\w.-]*$/;
 
@@ -24,7 +27,7 @@ const XML_NAME = /^[A-Za-z_][\w.-]*$/;
  * that holds an `eventType`, else `{ <root>: content }` so the user still sees what came.
  */
 export function parseXmlEvents(text: string): Record<string, unknown>[] {
-  const doc = readXml(text);
+  const doc = readXmlEvents(text);
   const roots = Object.keys(doc);
   for (const root of roots) {
     if (!XML_NAME.test(root)) throw new PushError('malformed', 'XML with an invalid element name');
@@ -45,6 +48,28 @@ export function parseXmlEvents(text: string): Record<string, unknown>[] {
     }
   }
   return events;
+}
+
+/**
+ * An XML event document's bytes (from `start`, its first significant byte) to events, read in the
+ * encoding its byte order mark or declaration names.
+ */
+export function parseXmlEventBytes(bytes: Buffer, start: number): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = decodeXmlBytes(bytes, start).text;
+  } catch (err) {
+    throw err instanceof XmlError ? new PushError('malformed', err.message) : err;
+  }
+  return parseXmlEvents(text);
+}
+
+function readXmlEvents(text: string): Record<string, unknown> {
+  try {
+    return readXml(text);
+  } catch (err) {
+    throw err instanceof XmlError ? new PushError('malformed', err.message) : err;
+  }
 }
 
 function asList(value: unknown): unknown[] {

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bodyBudget, BUSY_RETRY_AFTER_SECONDS, type BodyBudget } from '../net/body-budget';
+import { copyEvents } from '../push/copy-events';
 import type { HikEvent } from '../push/hik-event';
 import { PushError } from '../push/push-error';
 import { readPushBody, type PushLimits } from '../push/read-push';
@@ -80,7 +81,12 @@ export class PushRoute implements RouteHandler {
       complete: answer,
       done: (result) => {
         answer();
-        for (const s of this.subscribers) s.onEvents(result.events, meta);
+        // each subscriber its own events: the first the parsed ones, the others copies
+        let first = true;
+        for (const s of this.subscribers) {
+          s.onEvents(first ? result.events : copyEvents(result.events, s.images), meta);
+          first = false;
+        }
       },
       failed: (error) => {
         if (error.code === 'busy') {

@@ -10,7 +10,8 @@ import { describeSlotTarget, normaliseSlot, slotWrites } from '../../../src/isap
 import { IsapiError, statusError, transportError } from '../../../src/isapi/isapi-error';
 import { detectLocalAddress, routeSourceAddress } from '../../../src/isapi/local-address';
 import { describeResponseStatus, isSuccessStatus, parseResponseStatus, parseUserCheck } from '../../../src/isapi/response-status';
-import { applyTextEdits, leafText, scanXml } from '../../../src/isapi/xml-scan';
+import { leafText, scanXml } from '../../../src/xml/scan-xml';
+import { applyTextEdits } from '../../../src/xml/text-edits';
 import { ACCESS_TERMINAL_CAPABILITIES, IPC_LIST } from './http-hosts-samples';
 
 describe('xml scanner', () => {

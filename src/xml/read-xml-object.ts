@@ -8,21 +8,22 @@
  * - repeated elements become arrays; children of any `…List` element, and every
  *   `EventNotificationAlert`, are arrays even when single;
  * - text beside child elements goes to `#text`; line ends in text are `\n`;
- * - only the five XML entities and character references are decoded; nothing else is expanded.
+ * - only the five XML entities and character references are decoded (entities.ts); nothing else is
+ *   expanded; CDATA is literal.
  *
- * Refused (PushError `malformed`, never quoting the document): a document cut short, a closing tag
- * that does not match, names that are not XML names, elements named `__proto__`, `constructor` or
- * `prototype`, nesting deeper than {@link MAX_XML_DEPTH}, a DOCTYPE with external identifiers or
- * anywhere but before the root, and text outside the root elements. Names of Object.prototype
+ * Refused (XmlError, never quoting the document): a document cut short, a closing tag that does
+ * not match, names that are not XML names, attributes not written `name="value"` (syntax.ts, shared
+ * with scan-xml.ts), elements named `__proto__`, `constructor` or `prototype`, nesting deeper than
+ * {@link MAX_XML_DEPTH}, any DOCTYPE, and text outside the root elements. Names of Object.prototype
  * members such as `toString` or `hasOwnProperty` get two leading underscores (`__toString`), as
  * fast-xml-parser names them, so built-in methods of the result stay usable.
  */
-import { PushError } from './push-error';
+import { decodeXmlEntities } from './entities';
+import { doctypeRefused, isNameChar, isNameStart, isSpace, MAX_XML_DEPTH, scanAttributes } from './syntax';
+import { XmlError } from './xml-error';
 
 export const EVENT_ROOT = 'EventNotificationAlert';
-
-/** Deeper documents are refused (events nest about 5 levels). */
-export const MAX_XML_DEPTH = 64;
+export { MAX_XML_DEPTH };
 
 /** Names that would change an object's prototype if used as keys. */
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
@@ -78,23 +79,11 @@ function sameChars(text: string, start: number, name: string): boolean {
   return true;
 }
 
-const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, QUESTION = 0x3f, BANG = 0x21, DASH = 0x2d, LBRACKET = 0x5b, RBRACKET = 0x5d;
-const QUOT = 0x22, APOS = 0x27, COLON = 0x3a, CR = 0x0d, AMP = 0x26;
+const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, QUESTION = 0x3f, BANG = 0x21;
+const COLON = 0x3a, CR = 0x0d, AMP = 0x26;
 
-const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));/g;
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** The five XML entities and character references; anything else (a stray `&`, `&nbsp;`) stays as written. */
-export function decodeXmlEntities(value: string): string {
-  return value.replace(ENTITY, (whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name !== undefined) return NAMED[name];
-    const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
-
-function malformed(why: string): PushError {
-  return new PushError('malformed', `XML ${why}`);
+function malformed(why: string): XmlError {
+  return new XmlError(why);
 }
 
 /** An open element. */
@@ -109,21 +98,9 @@ class Frame {
 
 const DOCUMENT: ElementName = { raw: '', key: '', isList: false };
 
-function isNameStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code >= 0x80;
-}
-
-function isNameChar(code: number): boolean {
-  return isNameStart(code) || (code >= 0x30 && code <= 0x39) || code === DASH || code === 0x2e;
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x09 || code === CR;
-}
-
 /**
  * Reads a document into `{ <root>: content }` (several roots side by side; a repeated root name or
- * `EventNotificationAlert` as an array). Throws PushError.
+ * `EventNotificationAlert` as an array). Throws XmlError.
  */
 export function readXml(text: string): Record<string, unknown> {
   const top = new Frame(DOCUMENT);
@@ -133,7 +110,6 @@ export function readXml(text: string): Record<string, unknown> {
   const length = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let sawRoot = false;
-  let sawDoctype = false;
   // text not yet taken into `current`: from textFrom to the next markup, after `carried` (text
   // before a comment, which does not split a piece)
   let textFrom = pos;
@@ -179,22 +155,17 @@ export function readXml(text: string): Record<string, unknown> {
         const end = text.indexOf(']]>', lt + 9);
         if (end === -1) throw malformed('cut short');
         if (current === top) throw malformed('with text outside the root element');
+        // literal: `&amp;` inside CDATA stays `&amp;`
         let data = text.slice(lt + 9, end);
         if (data.includes('\r')) data = data.replace(/\r\n?/g, '\n');
-        if (data.includes('&')) data = decodeXmlEntities(data);
         current.text += data;
         pos = end + 3;
-      } else if (text.startsWith('!DOCTYPE', lt + 1)) {
-        if (current !== top || sawRoot || sawDoctype) throw malformed('with a DOCTYPE out of place');
-        sawDoctype = true;
-        pos = skipDoctype(text, lt + 9);
       } else {
-        throw malformed('with unknown markup');
+        throw doctypeRefused();
       }
     } else {
       addText(current, top, textBefore(text, textFrom, lt, carried));
       carried = '';
-      // the tag's end: the first '>' outside quoted attribute values
       let nameEnd = lt + 1;
       if (!isNameStart(text.charCodeAt(nameEnd))) throw malformed(nameEnd >= length ? 'cut short' : 'with an invalid element name');
       let colon = -1;
@@ -210,20 +181,13 @@ export function readXml(text: string): Record<string, unknown> {
           break;
         }
       }
-      let end = nameEnd;
-      for (; end < length; end++) {
-        const code = text.charCodeAt(end);
-        if (code === GT) break;
-        if (code === QUOT || code === APOS) {
-          end = text.indexOf(code === QUOT ? '"' : "'", end + 1);
-          if (end === -1) throw malformed('cut short');
-        } else if (code === LT) {
-          throw malformed('with an unclosed tag');
-        }
-      }
-      if (end >= length) throw malformed('cut short');
+      if (nameEnd >= length) throw malformed('cut short');
       const after = text.charCodeAt(nameEnd);
-      if (nameEnd !== end && !isSpace(after) && !(after === SLASH && end === nameEnd + 1)) throw malformed('with an invalid element name');
+      let end: number;
+      if (after === GT) end = nameEnd;
+      else if (after === SLASH && text.charCodeAt(nameEnd + 1) === GT) end = nameEnd + 1;
+      else if (isSpace(after)) end = closeOfTag(text, nameEnd);
+      else throw malformed(after === LT ? 'with an unclosed tag' : 'with an invalid element name');
       if (colon === nameEnd - 1) throw malformed('with an invalid element name');
       const selfClosing = text.charCodeAt(end - 1) === SLASH && end - 1 >= nameEnd;
       const name = elementName(text, lt + 1, nameEnd, colon, hash);
@@ -326,30 +290,8 @@ function attach(parent: Frame, key: string, child: unknown): void {
   }
 }
 
-/**
- * Skips `<!DOCTYPE …>` from just after the keyword; returns the position after it. Declarations in
- * an internal subset are ignored (no entity is ever defined); external identifiers are refused.
- */
-function skipDoctype(text: string, from: number): number {
-  let inSubset = false;
-  for (let pos = from; pos < text.length; pos++) {
-    const code = text.charCodeAt(pos);
-    if (code === QUOT || code === APOS) {
-      pos = text.indexOf(code === QUOT ? '"' : "'", pos + 1);
-      if (pos === -1) break;
-    } else if (inSubset && code === LT && text.startsWith('<!--', pos)) {
-      pos = text.indexOf('-->', pos + 4);
-      if (pos === -1) break;
-      pos += 2;
-    } else if (code === LBRACKET && !inSubset) {
-      inSubset = true;
-    } else if (code === RBRACKET && inSubset) {
-      inSubset = false;
-    } else if (code === GT && !inSubset) {
-      return pos + 1;
-    } else if ((code === 0x53 && text.startsWith('SYSTEM', pos)) || (code === 0x50 && text.startsWith('PUBLIC', pos))) {
-      throw malformed('with an external entity or DTD');
-    }
-  }
-  throw malformed('cut short');
+/** The position of the `>` ending a tag whose attributes start at `from` (attributes checked, then dropped). */
+function closeOfTag(text: string, from: number): number {
+  const at = scanAttributes(text, from, null);
+  return text.charCodeAt(at) === SLASH ? at + 1 : at;
 }

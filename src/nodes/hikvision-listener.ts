@@ -9,6 +9,7 @@ import type { HikEvent } from '../push/hik-event';
 import type { PushError } from '../push/push-error';
 import { portRegistry, normalisePath, type RouteLease, type ServerState } from '../server/port-registry';
 import { PushRoute, type PushMeta, type PushSubscriber } from '../server/push-route';
+import { listenProblem, sameSecurity } from '../server/listen-security';
 import { toEmailAttachments } from '../push/email-attachments';
 import type { HikvisionConfigNode } from './hikvision-config';
 import { StatusThrottle } from './status-throttle';
@@ -48,6 +49,12 @@ export default function register(RED: NodeAPI): void {
       return;
     }
     const settings = config.listen;
+    const problem = listenProblem(settings);
+    if (problem) {
+      this.error(RED._(`hikvision-listener.errors.${problem.code}`, problem.code === 'allow-list-invalid' ? { entry: problem.entry } : { mode: problem.mode }));
+      status.now({ fill: 'red', shape: 'ring', text: RED._('hikvision-listener.status.config-error') });
+      return;
+    }
     const wantImages = def.images !== 'none';
     const replays = def.replays === 'drop' || def.replays === 'pass' ? def.replays : 'tag';
     const port = settings.port;
@@ -128,8 +135,11 @@ export default function register(RED: NodeAPI): void {
     try {
       const server = portRegistry.server({ port, bind: settings.bind, tls: settings.tls });
       lease = server.use(normalisePath(def.path), 'Hikvision listener', () => new PushRoute(settings));
-      if (lease.route.settings !== settings && lease.route.settings.auth.mode !== settings.auth.mode) {
-        this.warn(RED._('hikvision-listener.errors.shared-route', { port }));
+      if (lease.route.settings !== settings && !sameSecurity(lease.route.settings, settings)) {
+        // One route has one allow-list and one login: sharing it would hand this config's devices the other's security.
+        void lease.release();
+        lease = null;
+        throw new Error(RED._('hikvision-listener.errors.shared-route-security', { port, path: normalisePath(def.path) ?? '*' }));
       }
       unsubscribe = lease.route.subscribe(subscriber);
       const onState = (state: ServerState) => {

@@ -16,6 +16,8 @@ export interface HikvisionConfigDef extends NodeDef {
   port: string | number;
   protocol: 'http' | 'https';
   rejectUnauthorized?: boolean;
+  /** Lets the httpHosts client answer a Basic-only device with the password (off by default). */
+  allowBasicAuth?: boolean;
   listenPort: string | number;
   listenBind: string;
   listenAuth: DeviceAuthMode;
@@ -55,6 +57,7 @@ export default function register(RED: NodeAPI): void {
       rejectUnauthorized: def.rejectUnauthorized === true,
       username: creds.username ?? '',
       password: creds.password ?? '',
+      allowBasic: def.allowBasicAuth === true,
     };
     this.listenError = null;
     let tls: ListenSettings['tls'];

@@ -259,5 +259,6 @@ function editorTarget(RED: NodeAPI, body: Record<string, unknown>): DeviceTarget
     password = base.password;
   }
   const rejectUnauthorized = typeof body.rejectUnauthorized === 'boolean' ? body.rejectUnauthorized : base?.rejectUnauthorized ?? false;
-  return { host, port, protocol, rejectUnauthorized, username: text('username') || base?.username || '', password };
+  const allowBasic = typeof body.allowBasicAuth === 'boolean' ? body.allowBasicAuth : base?.allowBasic === true;
+  return { host, port, protocol, rejectUnauthorized, username: text('username') || base?.username || '', password, allowBasic };
 }

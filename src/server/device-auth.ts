@@ -12,7 +12,8 @@
  *   if many devices share the login.
  * - Each active nonce remembers the highest `nc` accepted; an answer must carry a higher one (so
  *   every value is used once, in increasing order), qop=auth, and the `uri` of its own request
- *   line. A replayed header therefore fails even with a new body or on another path.
+ *   line. A replayed header therefore fails even with a new body or on another path. An RFC 2069
+ *   answer (no qop, so no nc) is accepted once per nonce.
  * - Replays, expired nonces and nonces we no longer know get a stale=true challenge: an honest
  *   client just starts over without that counting as a wrong password.
  * Auth on with a missing user or password refuses everything (never fails open); the node also
@@ -101,12 +102,14 @@ export class DeviceAuthenticator {
   private checkDigest(method: string, url: string, header: string | undefined): AuthOutcome {
     const now = this.now();
     const creds = parseDigestAuthorization(header);
-    if (!creds || creds.username !== this.username || creds.realm !== REALM || creds.algorithm !== 'MD5' || creds.qop !== 'auth'
-      || !creds.cnonce || !sameTarget(creds.uri, url)) {
+    if (!creds || creds.username !== this.username || creds.realm !== REALM || creds.algorithm !== 'MD5'
+      || !sameTarget(creds.uri, url)) {
       return this.refuse(now, false);
     }
-    const nc = readNc(creds.nc);
-    if (nc === null) return this.refuse(now, false);
+    // qop=auth carries nc and cnonce; an RFC 2069 answer (no qop) has neither, so its nonce is good once.
+    const rfc2069 = creds.qop === undefined && creds.nc === undefined && creds.cnonce === undefined;
+    const nc = rfc2069 ? 0 : readNc(creds.nc);
+    if (nc === null || (!rfc2069 && (creds.qop !== 'auth' || !creds.cnonce))) return this.refuse(now, false);
     const expected = computeDigestResponse({
       algorithm: creds.algorithm,
       username: this.username,
@@ -130,6 +133,10 @@ export class DeviceAuthenticator {
     }
     if (active && nc <= active.nc) return this.refuse(now, true); // replayed or reordered
     this.issued.delete(creds.nonce);
+    if (rfc2069) {
+      this.active.delete(creds.nonce);
+      return { ok: true };
+    }
     this.active.delete(creds.nonce); // re-inserted last: the table is ordered by last use
     this.active.set(creds.nonce, { issued: issuedAt, nc });
     this.trim(this.active, MAX_ACTIVE_NONCES, now, (entry) => entry.issued);

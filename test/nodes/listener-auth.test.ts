@@ -140,6 +140,18 @@ describe(`listener device authentication and allow-list on ${process.env.NODE_RE
     assert.equal(out.messages.length, 2, 'only the two genuine pushes were delivered');
   });
 
+  it('item 4: an RFC 2069 answer (no qop, so no nc) is good once per nonce', async () => {
+    const { out } = await deploy(port, { listenAuth: 'digest' }, { listenUsername: USER, listenPassword: PASSWORD });
+    const challenge = await challengeFrom(port);
+    const response = computeDigestResponse({
+      algorithm: 'MD5', username: USER, password: PASSWORD, realm: challenge.realm, method: 'POST', uri: '/alarm', nonce: challenge.nonce,
+    });
+    const header = formatDigestAuthorization({ username: USER, realm: challenge.realm, nonce: challenge.nonce, uri: '/alarm', algorithm: 'MD5', response });
+    assert.equal((await push(port, header)).status, 200);
+    assert.equal((await push(port, header)).status, 401, 'the same answer again');
+    await out.waitFor(1);
+  });
+
   it('item 4: a flood of unauthenticated requests does not push a working device\'s nonce out', async function () {
     this.timeout(60_000);
     const { out } = await deploy(port, { listenAuth: 'digest' }, { listenUsername: USER, listenPassword: PASSWORD });

@@ -32,15 +32,97 @@ export interface DigestCredentials {
   opaque?: string;
 }
 
-/** Splits `key=value, key="quoted, value"` lists as used by the Digest and Basic schemes. */
+/**
+ * Longest `Authorization` or `WWW-Authenticate` value this module reads. Real ones are a few
+ * hundred characters; anything longer is refused unread, so an oversized header costs nothing.
+ */
+export const MAX_AUTH_HEADER_CHARS = 4096;
+
+/** One scheme and its parameters from an authentication header (`Digest realm="x", nonce=…`). */
+interface AuthItem {
+  scheme: string;
+  params: Map<string, string>;
+}
+
+const TOKEN_CHAR = /[A-Za-z0-9_!#$%&'*+.^`|~-]/;
+
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t';
+}
+
+/**
+ * Reads a list of challenges or credentials (RFC 9110 section 11) in one pass: every character is
+ * looked at a bounded number of times, so the cost is linear in the header's length (the regular
+ * expressions this replaced backtracked into quadratic time on a long run of letters).
+ * A token followed by `=` is a parameter of the current scheme; any other token starts a scheme.
+ */
+function scanAuthItems(text: string): AuthItem[] {
+  const items: AuthItem[] = [];
+  if (text.length > MAX_AUTH_HEADER_CHARS) return items;
+  let current: AuthItem | null = null;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (isSpace(c) || c === ',') { i++; continue; }
+    if (!TOKEN_CHAR.test(c)) { i++; continue; }
+    const start = i;
+    while (i < n && TOKEN_CHAR.test(text[i])) i++;
+    const token = text.slice(start, i);
+    let j = i;
+    while (j < n && isSpace(text[j])) j++;
+    if (text[j] !== '=' || current === null) {
+      // A scheme name (a token68 after it, as in `Basic dXNlcg==`, is kept as its `token68`).
+      current = { scheme: token.toLowerCase(), params: new Map() };
+      items.push(current);
+      if (text[j] === '=') { i = j; while (i < n && text[i] === '=') i++; continue; }
+      const t68Start = j;
+      let k = j;
+      while (k < n && !isSpace(text[k]) && text[k] !== ',') k++;
+      const candidate = text.slice(t68Start, k);
+      if (k > t68Start && /^[A-Za-z0-9\-._~+/]+=*$/.test(candidate)) {
+        let after = k;
+        while (after < n && isSpace(text[after])) after++;
+        if (after >= n || text[after] === ',') {
+          current.params.set('token68', candidate);
+          i = k;
+        }
+      }
+      continue;
+    }
+    // token = value
+    i = j + 1;
+    while (i < n && isSpace(text[i])) i++;
+    let value: string;
+    if (text[i] === '"') {
+      let out = '';
+      i++;
+      while (i < n && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < n) i++;
+        out += text[i];
+        i++;
+      }
+      i++; // the closing quote (or the end of an unterminated value)
+      value = out;
+    } else {
+      const vStart = i;
+      while (i < n && !isSpace(text[i]) && text[i] !== ',') i++;
+      value = text.slice(vStart, i);
+    }
+    current.params.set(token.toLowerCase(), value);
+  }
+  return items;
+}
+
+/**
+ * Splits `key=value, key="quoted, value"` lists as used by the Digest and Basic schemes, in linear
+ * time; text longer than MAX_AUTH_HEADER_CHARS gives an empty map.
+ */
 export function parseAuthParams(text: string): Map<string, string> {
   const params = new Map<string, string>();
-  const pattern = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const quoted = match[2] as string | undefined; // an unmatched group is undefined at run time
-    params.set(match[1].toLowerCase(), quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : match[3]);
-  }
-  return params;
+  if (text.length > MAX_AUTH_HEADER_CHARS) return params;
+  // A leading scheme keeps the scanner's rule simple: every parameter then belongs to it.
+  return scanAuthItems(`x ${text}`).at(0)?.params ?? params;
 }
 
 function toAlgorithm(value: string | undefined): DigestAlgorithm | null {
@@ -56,11 +138,9 @@ export function parseDigestChallenges(headerValues: string | string[] | undefine
   const values = Array.isArray(headerValues) ? headerValues : headerValues ? [headerValues] : [];
   const challenges: DigestChallenge[] = [];
   for (const value of values) {
-    // One header may hold several schemes: split before each scheme token.
-    for (const part of value.split(/,?\s*(?=\b(?:Digest|Basic|Bearer|Negotiate)\s)/i)) {
-      const scheme = /^\s*Digest\s+/i.exec(part);
-      if (!scheme) continue;
-      const params = parseAuthParams(part.slice(scheme[0].length));
+    for (const item of scanAuthItems(value)) {
+      if (item.scheme !== 'digest') continue;
+      const params = item.params;
       const algorithm = toAlgorithm(params.get('algorithm'));
       const nonce = params.get('nonce');
       if (!algorithm || nonce === undefined) continue;
@@ -80,7 +160,7 @@ export function parseDigestChallenges(headerValues: string | string[] | undefine
 /** True when a `WWW-Authenticate` header offers the Basic scheme. */
 export function offersBasic(headerValues: string | string[] | undefined): boolean {
   const values = Array.isArray(headerValues) ? headerValues : headerValues ? [headerValues] : [];
-  return values.some((v) => /(^|,)\s*Basic\b/i.test(v));
+  return values.some((v) => scanAuthItems(v).some((item) => item.scheme === 'basic'));
 }
 
 export function hashHex(algorithm: DigestAlgorithm, data: string | Buffer): string {
@@ -119,9 +199,9 @@ export function computeDigestResponse(input: DigestResponseInput): string {
 /** Parses an `Authorization: Digest …` header value; null when it is not a complete Digest answer. */
 export function parseDigestAuthorization(header: string | undefined): DigestCredentials | null {
   if (!header) return null;
-  const scheme = /^\s*Digest\s+/i.exec(header);
-  if (!scheme) return null;
-  const params = parseAuthParams(header.slice(scheme[0].length));
+  const item = scanAuthItems(header).at(0);
+  if (item?.scheme !== 'digest') return null;
+  const params = item.params;
   const algorithm = toAlgorithm(params.get('algorithm'));
   const username = params.get('username');
   const realm = params.get('realm');

@@ -7,4 +7,9 @@ export interface DeviceTarget {
   rejectUnauthorized: boolean;
   username: string;
   password: string;
+  /**
+   * Send the password as Basic when the device offers only Basic (config `allowBasicAuth`). Off
+   * unless the user ticked it: Basic is the password in clear to whatever answers at this address.
+   */
+  allowBasic?: boolean;
 }

@@ -1,6 +1,7 @@
 /**
  * An HTTP client for one device's ISAPI, with RFC 7616 digest authentication (MD5, SHA-256,
- * their -sess forms, qop auth / auth-int) and Basic when the device offers only Basic.
+ * their -sess forms, qop auth / auth-int) and Basic when the device offers only Basic and the
+ * target explicitly allows it (`allowBasic`): Basic hands the password to whatever answers.
  *
  * Written on node:http/https rather than digest-fetch (ESM-only, `any`-typed, no auth-int).
  * A device locks the account after a few failed logins, so a 401 that answers our credentials is
@@ -149,6 +150,9 @@ export class DigestClient {
       res = await this.send(req, body, sent.header);
     }
     if (res.status === 401) {
+      if (sent.auth.kind === 'none' && this.basicRefused(res)) {
+        throw new IsapiError('unauthorized', `${this.origin} offers only Basic authentication, which would send the password unencrypted; nothing was sent. Tick "Allow Basic authentication" in the hikvision-config node only if you trust this device and network.`, { httpStatus: 401 });
+      }
       if (sent.auth.kind === 'none') {
         throw new IsapiError('unauthorized', `401 from ${this.origin} without an authentication scheme this client speaks (${quoteForeignText(res.headers['www-authenticate'] ?? 'no WWW-Authenticate')})`, { httpStatus: 401 });
       }
@@ -176,10 +180,16 @@ export class DigestClient {
    * Decides whether a 401 may be answered once more, and learns the new challenge if so. Only the
    * handshake, a stale nonce, or a replaced nonce that had worked — never a refused password.
    */
+  /** True when the device offers Basic and no digest, and the target does not allow Basic. */
+  private basicRefused(res: IsapiResponse): boolean {
+    const header = res.headers['www-authenticate'];
+    return this.target.allowBasic !== true && parseDigestChallenges(header).length === 0 && offersBasic(header);
+  }
+
   private mayAnswer(sent: SentAuth, res: IsapiResponse): boolean {
     const header = res.headers['www-authenticate'];
     const challenge = parseDigestChallenges(header)[0] as DigestChallenge | undefined;
-    const basic = offersBasic(header);
+    const basic = offersBasic(header) && this.target.allowBasic === true;
     let answer = false;
     if (sent.kind === 'none') answer = challenge !== undefined || basic;
     else if (sent.kind === 'digest' && challenge) {

@@ -1,3 +1,5 @@
+import { compileAllowList } from './allow-list';
+
 /** How a listening port accepts devices: bind address, TLS, device authentication, allow-list. */
 export type DeviceAuthMode = 'none' | 'basic' | 'digest';
 
@@ -8,7 +10,7 @@ export interface ListenSettings {
   auth: { mode: DeviceAuthMode; username: string; password: string };
   /** PEM contents; present when the port speaks HTTPS. */
   tls?: { cert: string; key: string };
-  /** Remote addresses allowed to push (exact IPs, or prefixes ending in '.' or '*'); empty = anyone. */
+  /** Remote addresses allowed to push (addresses, CIDR blocks, whole-octet wildcards: see allow-list.ts); empty = anyone. */
   allow: string[];
 }
 
@@ -17,14 +19,8 @@ export function parseAllowList(text: string | undefined): string[] {
   return (text ?? '').split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
 }
 
-/** True when `remote` (as the socket reports it, possibly `::ffff:`-mapped) is allowed. */
+/** True when `remote` (as the socket reports it, possibly `::ffff:`-mapped) is allowed; an invalid list allows no one. */
 export function isAllowed(allow: readonly string[], remote: string | undefined): boolean {
-  if (allow.length === 0) return true;
-  if (!remote) return false;
-  const address = remote.startsWith('::ffff:') ? remote.slice(7) : remote;
-  return allow.some((rule) => {
-    if (rule.endsWith('*')) return address.startsWith(rule.slice(0, -1));
-    if (rule.endsWith('.')) return address.startsWith(rule);
-    return address === rule;
-  });
+  const compiled = compileAllowList(allow);
+  return compiled.ok && compiled.matcher.allows(remote);
 }

@@ -11,7 +11,8 @@ import { PushError } from '../push/push-error';
 import { readPushBody, type PushLimits } from '../push/read-push';
 import { withoutQuery } from '../net/url-path';
 import { DeviceAuthenticator } from './device-auth';
-import { isAllowed, type ListenSettings } from './listen-settings';
+import { compileAllowList, type AllowListMatcher } from './allow-list';
+import type { ListenSettings } from './listen-settings';
 import type { RouteHandler } from './port-registry';
 
 /** What the listener knows about the request an event came in. */
@@ -38,12 +39,16 @@ export class PushRoute implements RouteHandler {
   private readonly subscribers = new Set<PushSubscriber>();
   private readonly auth: DeviceAuthenticator;
   private readonly limits: Partial<PushLimits> | undefined;
+  private readonly allow: AllowListMatcher;
 
   /** @param budget the process-wide one unless a test gives its own */
   constructor(settings: ListenSettings, limits?: Partial<PushLimits>, private readonly budget: BodyBudget = bodyBudget) {
     this.settings = settings;
     this.auth = new DeviceAuthenticator(settings.auth.mode, settings.auth.username, settings.auth.password);
     this.limits = limits;
+    const allow = compileAllowList(settings.allow);
+    // The node refuses an unreadable list before it gets here (listen-security.ts); should one slip through, allow no one.
+    this.allow = allow.ok ? allow.matcher : { allows: () => false };
   }
 
   subscribe(subscriber: PushSubscriber): () => void {
@@ -53,11 +58,11 @@ export class PushRoute implements RouteHandler {
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const meta: PushMeta = { remoteAddress: req.socket.remoteAddress ?? '', path: withoutQuery(req.url ?? '/') };
-    if (!isAllowed(this.settings.allow, meta.remoteAddress)) {
+    if (!this.allow.allows(meta.remoteAddress)) {
       this.reject(req, res, 403, {}, `device ${meta.remoteAddress} is not in the allow-list`, meta);
       return;
     }
-    const outcome = this.auth.check(req.method ?? 'POST', req.headers);
+    const outcome = this.auth.check(req.method ?? 'POST', req.headers, req.url ?? '/');
     if (!outcome.ok) {
       // Devices answer the challenge; only a request that carried credentials is worth reporting.
       const reason = req.headers.authorization ? `device ${meta.remoteAddress} failed authentication` : '';

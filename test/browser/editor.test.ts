@@ -228,6 +228,14 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
       assert.ok(await isMarkedInvalid(page, '#node-config-input-listenPort'), 'port 80880 is marked');
       await typeInto(page, '#node-config-input-allowList', '10.0.0.*, not an address');
       assert.ok(await isMarkedInvalid(page, '#node-config-input-allowList'), 'a bad allow-list is marked');
+      await typeInto(page, '#node-config-input-allowList', '192.168.1*');
+      assert.ok(await isMarkedInvalid(page, '#node-config-input-allowList'), 'an ambiguous prefix is marked');
+      await typeInto(page, '#node-config-input-allowList', '192.168.1.0/24, 10.0.0.*, ::ffff:192.168.2.5');
+      assert.ok(!(await isMarkedInvalid(page, '#node-config-input-allowList')), 'CIDR, wildcard and mapped addresses are fine');
+      assert.ok(!(await page.isVisible('.hik-config-basic-warning')), 'no Basic warning while Basic is not allowed');
+      await page.check('#node-config-input-allowBasicAuth');
+      assert.ok(await page.isVisible('.hik-config-basic-warning'), 'allowing Basic shows the warning');
+      await page.uncheck('#node-config-input-allowBasicAuth');
       await typeInto(page, '#node-config-input-allowList', '');
       await typeInto(page, '#node-config-input-listenPort', String(listenPort));
       assert.ok(!(await isMarkedInvalid(page, '#node-config-input-listenPort')), `port ${listenPort} is fine`);

@@ -56,10 +56,10 @@ describe('hikvision-httphosts node (device simulator)', function () {
     return sim;
   }
 
-  async function deploy(props: Record<string, unknown> = {}, password = PASSWORD) {
+  async function deploy(props: Record<string, unknown> = {}, password = PASSWORD, config: Record<string, unknown> = {}) {
     assert.ok(sim);
     await loadFlow(nodes, [
-      { id: 'cfg', type: 'hikvision-config', host: '127.0.0.1', port: sim.port, protocol: sim.url.startsWith('https') ? 'https' : 'http', rejectUnauthorized: false, listenPort, listenAuth: 'none' },
+      { id: 'cfg', type: 'hikvision-config', host: '127.0.0.1', port: sim.port, protocol: sim.url.startsWith('https') ? 'https' : 'http', rejectUnauthorized: false, listenPort, listenAuth: 'none', ...config },
       {
         id: 'hh', type: 'hikvision-httphosts', config: 'cfg', action: 'set', slot: 'auto', format: 'auto', url: '/alarm', host: '',
         port: '', protocolType: 'auto', parameterFormatType: '', httpAuthenticationMethod: 'auto', onDeploy: false, wires: [['out']], ...props,
@@ -240,9 +240,17 @@ describe('hikvision-httphosts node (device simulator)', function () {
     assert.equal(sim!.authState().failedAttempts, 0);
   });
 
-  it('a device that offers only Basic', async () => {
+  it('a device that offers only Basic gets no password unless the config allows Basic', async () => {
     await simulator({ authMethods: ['basic'] });
-    const { out, node } = await deploy();
+    const refused = await deploy();
+    refused.node.receive({ payload: {} });
+    const [err] = await refused.caught.waitFor(1);
+    assert.equal(err.isapi?.kind, 'unauthorized');
+    assert.match(err.error.message, /offers only Basic authentication/);
+    assert.equal(refused.out.messages.length, 0);
+    assert.equal(sim!.authState().failedAttempts, 0, 'no credentials reached the device');
+    await helper.unload();
+    const { out, node } = await deploy({}, PASSWORD, { allowBasicAuth: true });
     node.receive({ payload: {} });
     const [msg] = await out.waitFor(1);
     assert.equal(msg.payload.changed, true);

@@ -12,6 +12,8 @@ export interface HikvisionConfigDef extends NodeDef {
   port: string | number;
   protocol: 'http' | 'https';
   rejectUnauthorized?: boolean;
+  /** Lets the httpHosts client answer a Basic-only device with the password (off by default). */
+  allowBasicAuth?: boolean;
   listenPort: string | number;
   listenBind: string;
   listenAuth: DeviceAuthMode;
@@ -40,6 +42,7 @@ export function deviceTarget(def: HikvisionConfigDef, creds: HikvisionConfigCred
     port: toPort(def.port, def.protocol === 'https' ? 443 : 80),
     protocol: def.protocol === 'https' ? 'https' : 'http',
     rejectUnauthorized: def.rejectUnauthorized === true,
+    allowBasic: def.allowBasicAuth === true,
     username: creds.username ?? '',
     password: creds.password ?? '',
   };

@@ -74,5 +74,6 @@ export function editorTarget(
     password = base.password;
   }
   const rejectUnauthorized = typeof body.rejectUnauthorized === 'boolean' ? body.rejectUnauthorized : base?.rejectUnauthorized ?? false;
-  return { host, port, protocol, rejectUnauthorized, username: text('username') || base?.username || '', password };
+  const allowBasic = typeof body.allowBasicAuth === 'boolean' ? body.allowBasicAuth : base?.allowBasic === true;
+  return { host, port, protocol, rejectUnauthorized, username: text('username') || base?.username || '', password, allowBasic };
 }

@@ -9,6 +9,7 @@ import type { PushError } from '../../push/push-error';
 import { normalisePath } from '../../net/url-path';
 import type { ListenSettings } from '../../server/listen-settings';
 import { portRegistry, type PortRegistry, type RouteLease, type ServerState, type SharedServer } from '../../server/port-registry';
+import { listenProblem, sameSecurity } from '../../server/listen-security';
 import { PushRoute, type PushMeta, type PushSubscriber } from '../../server/push-route';
 import { StatusThrottle } from '../status-throttle';
 import { LimitedErrors } from '../limited-errors';
@@ -109,11 +110,21 @@ export class ListenerController {
   /** Takes the route for `path` on the config's port (shared with every other node using it). */
   open(path: string): void {
     const { RED, port, settings } = this;
+    const problem = listenProblem(settings);
+    if (problem) {
+      // Auth on without credentials, or an allow-list it cannot read: never fail open.
+      this.node.error(RED._(`hikvision-listener.errors.${problem.code}`, problem.code === 'allow-list-invalid' ? { entry: problem.entry } : { mode: problem.mode }));
+      this.status.now({ fill: 'red', shape: 'ring', text: RED._('hikvision-listener.status.config-error') });
+      return;
+    }
     try {
       const server = this.registry.server({ port, bind: settings.bind, tls: settings.tls });
       this.lease = server.use(normalisePath(path), 'Hikvision listener', () => new PushRoute(settings));
-      if (this.lease.route.settings !== settings && this.lease.route.settings.auth.mode !== settings.auth.mode) {
-        this.node.warn(RED._('hikvision-listener.errors.shared-route', { port }));
+      if (this.lease.route.settings !== settings && !sameSecurity(this.lease.route.settings, settings)) {
+        // One route has one allow-list and one login: sharing it would hand this config's devices the other's security.
+        void this.lease.release();
+        this.lease = null;
+        throw new Error(RED._('hikvision-listener.errors.shared-route-security', { port, path: normalisePath(path) ?? '*' }));
       }
       this.unsubscribe = this.lease.route.subscribe(this.subscriber);
       server.on('state', this.onState);

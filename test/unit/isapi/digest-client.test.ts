@@ -117,9 +117,19 @@ describe('digest client against a digest server', () => {
     assert.equal((await client.request({ method: 'GET', path: '/a' })).status, 200);
   });
 
-  it('sends Basic when the device offers only Basic, and keeps sending it', async () => {
+  it('sends no password to a device that offers only Basic unless the config allows Basic (issue 13 item 7)', async () => {
     server = await startDigestTestServer({ scheme: 'basic' });
     const client = new DigestClient(target(server.port));
+    const err = await rejection(client.request({ method: 'GET', path: '/a' }));
+    assert.equal(err.kind, 'unauthorized');
+    assert.match(err.message, /offers only Basic authentication.*Allow Basic authentication/);
+    assert.deepEqual(server.seen.map((s) => s.outcome), ['challenge'], 'one unauthenticated request, nothing more');
+    assert.ok(server.seen.every((s) => s.authorization === undefined), 'no Authorization header was ever sent');
+  });
+
+  it('sends Basic when the device offers only Basic and the config allows it, and keeps sending it', async () => {
+    server = await startDigestTestServer({ scheme: 'basic' });
+    const client = new DigestClient(target(server.port, { allowBasic: true }));
     assert.equal((await client.request({ method: 'GET', path: '/a' })).status, 200);
     assert.equal((await client.request({ method: 'GET', path: '/b' })).status, 200);
     assert.equal(server.challenges, 1);
@@ -178,7 +188,7 @@ describe('digest client against a digest server', () => {
 
   it('never retries a refused Basic login either', async () => {
     server = await startDigestTestServer({ scheme: 'basic' });
-    const client = new DigestClient(target(server.port, { password: 'wrong' }));
+    const client = new DigestClient(target(server.port, { password: 'wrong', allowBasic: true }));
     const err = await rejection(client.request({ method: 'GET', path: '/a' }));
     assert.equal(err.kind, 'unauthorized');
     assert.deepEqual(server.seen.map((s) => s.outcome), ['challenge', 'refused']);

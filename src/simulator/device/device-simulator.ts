@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { DeviceAuth, deviceRealm, type AuthMethod } from './device-auth';
+import { DeviceControl } from './device-control';
 import { deviceIdentity, type DeviceIdentity } from './device-identity';
 import { HttpHostSlots, type JsonWrapper, type SimSlot } from './http-host-slots';
 import { IsapiService } from './isapi-service';
@@ -61,6 +62,8 @@ export interface DeviceSimulatorOptions {
   log?: (line: string) => void;
   /** The clock behind nonce expiry and the lock-out, in ms (tests move it instead of waiting). */
   clock?: () => number;
+  /** Reboot with the httpHosts slots reset every this many ms (0/absent: never). */
+  rebootEveryMs?: number;
 }
 
 export interface DeviceSimulator {
@@ -78,6 +81,12 @@ export interface DeviceSimulator {
   onSlotsChanged(listener: (changedIds: string[], slots: SimSlot[]) => void): () => void;
   /** Login state: failed attempts in a row and whether the account is locked. */
   authState(): { failedAttempts: number; locked: boolean };
+  /** Reboot with every httpHosts slot reset to 0.0.0.0 (also `POST /simulator/reboot`). */
+  reboot(): void;
+  /** Offline drops every ISAPI connection until set back (also `POST /simulator/offline|online`). */
+  setOffline(offline: boolean): void;
+  /** ISAPI requests that reached the device while online. */
+  requestCount(): number;
   close(): Promise<void>;
 }
 
@@ -171,14 +180,27 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
         client.close();
       }
     },
-    slotsChanged: (changedIds) => {
-      const slots = store.list();
-      for (const listener of listeners) listener(changedIds, slots);
-      if (continuous) pusher.sync(slots);
-    },
+    slotsChanged: (changedIds) => { slotsChanged(changedIds); },
   });
+  function slotsChanged(changedIds: string[]): void {
+    const slots = store.list();
+    for (const listener of listeners) listener(changedIds, slots);
+    if (continuous) pusher.sync(slots);
+  }
+  const control = new DeviceControl({
+    resetSlots: () => {
+      const changed = store.reset();
+      if (changed.length > 0) slotsChanged(changed);
+      return changed;
+    },
+    log,
+  });
+  const rebootTimer = options.rebootEveryMs ? setInterval(() => { control.reboot(); }, options.rebootEveryMs) : null;
+  rebootTimer?.unref();
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => { void service.handle(req, res); };
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (!control.intercept(req, res)) void service.handle(req, res);
+  };
   let server: http.Server | https.Server;
   if (options.https) {
     const pair = options.cert && options.key
@@ -231,7 +253,11 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
       return () => { listeners.delete(listener); };
     },
     authState: () => ({ failedAttempts: auth.failedAttempts, locked: auth.locked }),
+    reboot: () => { control.reboot(); },
+    setOffline: (offline) => { control.setOffline(offline); },
+    requestCount: () => control.requestCount,
     async close(): Promise<void> {
+      if (rebootTimer) clearInterval(rebootTimer);
       continuous = null;
       await pusher.stop();
       await new Promise<void>((resolve) => {

@@ -9,6 +9,7 @@ import type { HikEvent } from '../push/hik-event';
 import type { PushError } from '../push/push-error';
 import { portRegistry, normalisePath, type RouteLease, type ServerState } from '../server/port-registry';
 import { PushRoute, type PushMeta, type PushSubscriber } from '../server/push-route';
+import { deviceDirectory, type KnownDevice } from '../server/device-directory';
 import { toEmailAttachments } from '../push/email-attachments';
 import type { HikvisionConfigNode } from './hikvision-config';
 import { StatusThrottle } from './status-throttle';
@@ -27,6 +28,7 @@ export interface ListenerMessage extends NodeMessage {
   topic: string;
   remoteAddress: string;
   replay?: true;
+  device?: KnownDevice;
   attachments?: ReturnType<typeof toEmailAttachments>;
 }
 
@@ -100,6 +102,8 @@ export default function register(RED: NodeAPI): void {
         msg.replay = true;
         msg.topic += '/replay';
       }
+      const device = deviceDirectory.lookup(meta.remoteAddress);
+      if (device) msg.device = device;
       if (def.attachments && payload.images.length > 0) msg.attachments = toEmailAttachments(payload.images);
       this.send(msg);
     };

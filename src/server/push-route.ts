@@ -8,6 +8,7 @@ import { bodyBudget, type BodyBudget } from '../push/body-budget';
 import type { HikEvent } from '../push/hik-event';
 import { PushError } from '../push/push-error';
 import { readPushBody, type PushLimits } from '../push/read-push';
+import { deviceActivity } from './device-activity';
 import { DeviceAuthenticator } from './device-auth';
 import { isAllowed, type ListenSettings } from './listen-settings';
 import type { RouteHandler } from './port-registry';
@@ -84,6 +85,7 @@ export class PushRoute implements RouteHandler {
       complete: answer,
       done: (result) => {
         answer();
+        deviceActivity.record(this.settings.port, meta.remoteAddress, result.events.length);
         for (const s of this.subscribers) s.onEvents(result.events, meta);
       },
       failed: (error) => {

@@ -37,6 +37,16 @@ export interface HealthReport {
   eventsSinceCheck: number;
 }
 
+/** One repair: `found` is what the slot said (`unused`, `10.0.0.9:7200/vms`), `wrote` where it points now. */
+export interface SlotRepair {
+  slot: string;
+  found: string;
+  wrote: string | null;
+  fields: string[];
+  /** Why the repair failed (the device's words), or null. */
+  error: string | null;
+}
+
 export interface DeviceWatchOptions {
   client: DigestClient;
   /** Where the slot must point; resolved once, lazily (the address toward the device may need detecting). */
@@ -59,7 +69,7 @@ export interface DeviceWatchOptions {
   /** deviceInfo read (the identity cache). */
   onIdentity?: (info: DeviceInfo) => void;
   /** A repair (or a failed one), with what was found and what was written. */
-  onRepair?: (line: string, ok: boolean) => void;
+  onRepair?: (repair: SlotRepair) => void;
 }
 
 const OFFLINE_KINDS = new Set(['unreachable', 'timeout', 'connection', 'tls', 'aborted']);
@@ -180,16 +190,18 @@ export class DeviceWatch {
       outcome = await this.configurator.set('auto', this.ownSlotId ?? 'auto', target);
     } catch (err) {
       if (err instanceof IsapiError && err.kind === 'unauthorized') throw err;
-      this.options.onRepair?.(`${lostDetail ?? 'no slot points here'}; repair failed: ${err instanceof Error ? err.message : String(err)}`, false);
+      this.options.onRepair?.({
+        slot: this.ownSlotId ?? 'auto', found: before ? describeSlotTarget(before) : '-', wrote: null, fields: [],
+        error: err instanceof Error ? err.message : String(err),
+      });
       return;
     }
     const written = outcome.slot;
     if (!written) return;
     const found = doc.slots.find((s) => s.id === written.id);
-    this.options.onRepair?.(
-      `slot ${written.id}: found ${found ? describeSlotTarget(found) : '?'}, wrote ${describeSlotTarget(written)} (${(outcome.fields ?? []).join(', ')})`,
-      true,
-    );
+    this.options.onRepair?.({
+      slot: written.id, found: found ? describeSlotTarget(found) : '-', wrote: describeSlotTarget(written), fields: outcome.fields ?? [], error: null,
+    });
     this.ownSlotId = written.id;
     this.slot = toHealthSlot(written);
     this.enter('slot-restored', events, lostReason, `slot ${written.id} → ${describeSlotTarget(written)}`);

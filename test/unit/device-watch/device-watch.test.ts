@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DigestClient } from '../../../src/isapi/digest-client';
 import type { ListenerTarget } from '../../../src/isapi/http-hosts-configurator';
-import { DeviceWatch, type HealthReport, type DeviceWatchOptions } from '../../../src/nodes/hikvision-device-watch/device-watch';
+import { DeviceWatch, type HealthReport, type DeviceWatchOptions, type SlotRepair } from '../../../src/nodes/hikvision-device-watch/device-watch';
 import { DeviceActivity } from '../../../src/server/device-activity';
 import { startDeviceSimulator, type DeviceSimulator } from '../../../src/simulator/device/device-simulator';
 import { freePort } from '../../support/http';
@@ -16,7 +16,7 @@ describe('device watch against the device simulator', () => {
   let watch: DeviceWatch | null;
   let client: DigestClient;
   let reports: HealthReport[];
-  let repairs: string[];
+  let repairs: SlotRepair[];
   let scheduler: ManualScheduler;
   let wall: number;
   let activity: DeviceActivity;
@@ -92,7 +92,10 @@ describe('device watch against the device simulator', () => {
     assert.equal(slots[0].enabled, false, 'slot 1 stays unused');
     assert.equal(slots[2].enabled, false, 'slot 3 was reset by the reboot and is not ours to fill');
     assert.equal(repairs.length, 1);
-    assert.match(repairs[0], /slot 2: found unused, wrote 127\.0\.0\.1:\d+\/alarm/);
+    assert.equal(repairs[0].slot, '2');
+    assert.equal(repairs[0].found, 'unused');
+    assert.equal(repairs[0].wrote, `127.0.0.1:${listenPort}/alarm`);
+    assert.equal(repairs[0].error, null);
   });
 
   it('slot overwritten by a VMS is put back into the same slot only', async () => {

@@ -29,7 +29,7 @@ export interface DeviceWatchDef extends NodeDef {
 const MIN_INTERVAL_S = 10;
 
 function numberOr(value: string | number | undefined, fallback: number): number {
-  const n = typeof value === 'number' ? value : value === undefined || String(value).trim() === '' ? NaN : Number(value);
+  const n = typeof value === 'number' ? value : value === undefined || value.trim() === '' ? NaN : Number(value);
   return Number.isFinite(n) ? n : fallback;
 }
 
@@ -89,7 +89,8 @@ export default function register(RED: NodeAPI): void {
       activity: deviceActivity,
       intervalMs,
       silentAfterMs,
-      guardSlot: def.guardSlot !== false,
+      // A flow saved without the property gets the default (on).
+      guardSlot: (def as Partial<DeviceWatchDef>).guardSlot !== false,
       scheduler: realScheduler,
       onReport: (report) => {
         showStatus(report);

@@ -60,9 +60,11 @@ describe('hikvision-device-watch node (device simulator)', function () {
     const online = messages[2];
     assert.equal(online.topic, 'hikvision/127.0.0.1/health');
     assert.equal(online.payload.previous, 'slot-restored');
-    assert.equal(online.payload.slot?.id, '1');
-    assert.equal(online.payload.slot?.port, listenPort);
-    assert.equal(online.payload.device?.serialNumber, sim.identity.serialNumber);
+    const { slot, device } = online.payload;
+    assert.ok(slot && device);
+    assert.equal(slot.id, '1');
+    assert.equal(slot.port, listenPort);
+    assert.equal(device.serialNumber, sim.identity.serialNumber);
     assert.equal(sim.slots()[0].portNo, listenPort);
     await eventually(() => seen.some((s) => s.text === 'online · slot 1 · no event yet'), 'the online status');
 

@@ -9,6 +9,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { DeviceAuth, deviceRealm, type AuthMethod } from './device-auth';
 import { DeviceControl } from './device-control';
+import { SimEventTriggers } from './event-triggers';
 import { deviceIdentity, type DeviceIdentity } from './device-identity';
 import { HttpHostSlots, type JsonWrapper, type SimSlot } from './http-host-slots';
 import { IsapiService } from './isapi-service';
@@ -64,6 +65,10 @@ export interface DeviceSimulatorOptions {
   clock?: () => number;
   /** Reboot with the httpHosts slots reset every this many ms (0/absent: never). */
   rebootEveryMs?: number;
+  /** Video channels of the event trigger list (camera 1, NVR 4). */
+  channels?: number;
+  /** False: the login lacks the right to change event triggers (PUT answers 403 noPermission). */
+  triggerRight?: boolean;
 }
 
 export interface DeviceSimulator {
@@ -87,6 +92,8 @@ export interface DeviceSimulator {
   setOffline(offline: boolean): void;
   /** ISAPI requests that reached the device while online. */
   requestCount(): number;
+  /** The stored text of an event trigger, exactly as last written (or as the device made it). */
+  triggerText(id: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -160,7 +167,9 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
   let continuous: PushRunOptions | null = null;
   const pusher = new ContinuousPusher((slot, signal) => runSlot(slot, { ...continuous, signal }), log);
 
+  const triggers = new SimEventTriggers({ nvr, namespace: identity.namespace, channels: options.channels, triggerRight: options.triggerRight });
   const service = new IsapiService({
+    triggers,
     identity,
     auth,
     slots: store,
@@ -256,6 +265,7 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
     reboot: () => { control.reboot(); },
     setOffline: (offline) => { control.setOffline(offline); },
     requestCount: () => control.requestCount,
+    triggerText: (id) => triggers.text(id),
     async close(): Promise<void> {
       if (rebootTimer) clearInterval(rebootTimer);
       continuous = null;

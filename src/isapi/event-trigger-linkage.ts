@@ -73,3 +73,12 @@ export async function runLinkage(client: DigestClient, rules: readonly CenterRul
   }
   return { triggers: after, changed };
 }
+
+/** For the editor: the triggers and whether each notifies the center, or null when the device will not say. */
+export async function readTriggersQuietly(client: DigestClient): Promise<EventTriggerInfo[] | null> {
+  try {
+    return await readList(client);
+  } catch {
+    return null;
+  }
+}

@@ -81,7 +81,7 @@ export default function register(RED: NodeAPI): void {
       client,
       resolveTarget: async () => {
         const detected = await detectLocalAddress(device.host, device.port);
-        const settings = { action: 'set', slot: 'auto', format: 'auto', url: (def.path || '').trim(), host: '', port: '', protocolType: '', parameterFormatType: '', httpAuthenticationMethod: '' };
+        const settings = { action: 'set', slot: 'auto', format: 'auto', url: (def.path || '').trim(), host: '', port: '', protocolType: '', parameterFormatType: '', httpAuthenticationMethod: '', notifyCenter: '' };
         return resolveRequest(settings, config, detected).target;
       },
       listenPort: config.listen.port,

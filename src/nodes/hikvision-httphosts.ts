@@ -7,14 +7,16 @@ import type { Request, Response } from 'express';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { DeviceTarget } from '../isapi/device-target';
 import { DigestClient } from '../isapi/digest-client';
+import { readTriggersQuietly, runLinkage } from '../isapi/event-trigger-linkage';
+import { parseNotifyCenter, type CenterRule } from '../isapi/event-triggers';
 import { HttpHostsConfigurator, type FormatPreference, type ListenerTarget } from '../isapi/http-hosts-configurator';
 import { describeSlotTarget, type HttpHostsSlot } from '../isapi/http-hosts-slot';
 import { IsapiError } from '../isapi/isapi-error';
 import { detectLocalAddress } from '../isapi/local-address';
 import type { HikvisionConfigNode } from './hikvision-config';
 
-type Action = 'get' | 'set' | 'test' | 'capabilities';
-const ACTIONS: readonly Action[] = ['get', 'set', 'test', 'capabilities'];
+type Action = 'get' | 'set' | 'test' | 'capabilities' | 'linkage';
+const ACTIONS: readonly Action[] = ['get', 'set', 'test', 'capabilities', 'linkage'];
 const FORMATS: readonly FormatPreference[] = ['auto', 'xml', 'json'];
 
 export interface HttpHostsDef extends NodeDef {
@@ -36,6 +38,8 @@ export interface HttpHostsDef extends NodeDef {
   /** 'auto' = as the config node's listener authenticates devices. */
   httpAuthenticationMethod: string;
   onDeploy: boolean;
+  /** Event types (with channels) whose trigger must notify the surveillance center; '' = leave triggers alone. */
+  notifyCenter?: string;
 }
 
 /** One run's settings after msg.payload overrides. */
@@ -44,13 +48,15 @@ export interface HttpHostsRequest {
   slot: string;
   format: FormatPreference;
   target: ListenerTarget;
+  /** Parsed `notifyCenter`, or null when empty. */
+  centerRules: CenterRule[] | null;
 }
 
 interface HttpHostsMessage extends NodeMessage {
   isapi?: { kind: string; httpStatus?: number; responseStatus?: object };
 }
 
-const OVERRIDES = ['action', 'slot', 'format', 'url', 'host', 'port', 'protocolType', 'parameterFormatType', 'httpAuthenticationMethod'] as const;
+const OVERRIDES = ['action', 'slot', 'format', 'url', 'host', 'port', 'protocolType', 'parameterFormatType', 'httpAuthenticationMethod', 'notifyCenter'] as const;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
@@ -75,7 +81,7 @@ export function resolveRequest(
   detectedHost: string | null,
 ): HttpHostsRequest {
   const action = (settings.action || 'set') as Action;
-  if (!ACTIONS.includes(action)) throw new Error(`action must be get, set, test or capabilities, not "${settings.action}"`);
+  if (!ACTIONS.includes(action)) throw new Error(`action must be get, set, test, capabilities or linkage, not "${settings.action}"`);
   const format = (settings.format || 'auto').toLowerCase() as FormatPreference;
   if (!FORMATS.includes(format)) throw new Error(`format must be auto, xml or json, not "${settings.format}"`);
   const host = settings.host || detectedHost;
@@ -97,7 +103,8 @@ export function resolveRequest(
     target.userName = auth.username;
     target.password = auth.password;
   }
-  return { action, slot: settings.slot || 'auto', format, target };
+  const centerRules = settings.notifyCenter ? parseNotifyCenter(settings.notifyCenter) : null;
+  return { action, slot: settings.slot || 'auto', format, target, centerRules };
 }
 
 /** What the editor gets for a slot (no user names: they are the listener's credentials). */
@@ -129,6 +136,8 @@ export default function register(RED: NodeAPI): void {
         client = new DigestClient(config.device);
         configurator = new HttpHostsConfigurator(client);
       }
+      const isapi = client;
+      if (!isapi) throw new Error('no device client');
       const settings = withOverrides(def, msg.payload);
       detected ??= detectLocalAddress(config.device.host, config.device.port);
       const request = resolveRequest(settings, config, settings.host ? null : await detected);
@@ -144,7 +153,8 @@ export default function register(RED: NodeAPI): void {
         }
         case 'set': {
           const out = await configurator.set(request.format, request.slot, target);
-          payload = out;
+          // With notifyCenter, a factory-fresh device also gets its triggers' center linkage.
+          payload = request.centerRules ? { ...out, linkage: await runLinkage(isapi, request.centerRules) } : out;
           const text = `${t('status.slot')} ${out.slot?.id ?? '?'} → ${out.slot ? describeSlotTarget(out.slot) : '?'}`;
           this.status({ fill: 'green', shape: out.changed ? 'dot' : 'ring', text });
           if (out.rebootRequired) this.warn(t('errors.reboot'));
@@ -154,6 +164,12 @@ export default function register(RED: NodeAPI): void {
           const out = await configurator.test(request.format, request.slot, target);
           payload = out;
           this.status({ fill: 'green', shape: 'dot', text: `${t('status.tested')} ${out.slot?.id ?? ''}`.trim() });
+          break;
+        }
+        case 'linkage': {
+          const out = await runLinkage(isapi, request.centerRules);
+          payload = out;
+          this.status({ fill: 'green', shape: out.changed.length > 0 ? 'dot' : 'ring', text: RED._('hikvision-httphosts.status.linkage', { count: out.changed.length }) });
           break;
         }
         case 'capabilities': {
@@ -225,7 +241,8 @@ export default function register(RED: NodeAPI): void {
     const format = isObject(req.body) && FORMATS.includes(req.body.format as FormatPreference) ? (req.body.format as FormatPreference) : 'auto';
     const client = new DigestClient(target, { timeoutMs: 8000 });
     Promise.all([new HttpHostsConfigurator(client).read(format), detectLocalAddress(target.host, target.port)]).then(
-      ([doc, address]) => res.json({ format: doc.format, slots: doc.slots.map(slotSummary), address }),
+      // The triggers after the slots (one conversation at a time); a device that refuses them still shows its slots.
+      async ([doc, address]) => res.json({ format: doc.format, slots: doc.slots.map(slotSummary), address, triggers: await readTriggersQuietly(client) }),
       (err: unknown) => {
         const error = err instanceof IsapiError ? err : new IsapiError('connection', (err as Error).message);
         res.status(error.kind === 'unauthorized' ? 401 : 502).json({ error: error.message, kind: error.kind });

@@ -12,6 +12,8 @@ import { EVENT_SERVICE_PATHS, type ArtemisEnvelope, type EventSubscriptionReques
 import { parseEventLevels, parseEventTypeList } from '../isc/event-type-list';
 import { iscEventTopic } from '../isc/event-topic';
 import { IscNotifyReceiver } from '../isc/notify-receiver';
+import { PushSilence } from '../isc/push-silence';
+import { realScheduler } from '../filter/scheduler';
 import { SubscriptionKeeper, type SubscriptionState } from '../isc/subscription-keeper';
 import { normalisePath, portRegistry, type RouteLease } from '../server/port-registry';
 import type { HikvisionIscNode } from './hikvision-isc';
@@ -27,6 +29,8 @@ export interface IscSubscribeDef extends NodeDef {
   callbackUrl: string;
   unsubscribeOnClose: boolean;
   resubscribeInterval: string | number;
+  /** Minutes without a push before output 2 says `silent`; 0 = off. */
+  silentAfter?: string | number;
 }
 
 export const DEFAULT_LISTEN_PORT = 8089;
@@ -108,6 +112,14 @@ export default function register(RED: NodeAPI): void {
     if (subType !== 0 && eventLvl.length > 0) request.eventLvl = eventLvl;
 
     const keeper = new SubscriptionKeeper(client, request, { resubscribeIntervalMs: resubscribeMs });
+    keeper.on('drift', (drift: string) => { this.log(RED._('hikvision-isc-subscribe.log.drift', { drift })); });
+    const silence = new PushSilence(toNumber(def.silentAfter, 0, 0, 7 * 1440) * 60_000, realScheduler, (lastPushAt) => {
+      const last = lastPushAt === null ? null : new Date(lastPushAt).toISOString();
+      this.warn(RED._('hikvision-isc-subscribe.errors.silent', { minutes: toNumber(def.silentAfter, 0, 0, 7 * 1440), last: last ?? '-' }));
+      this.send([null, { topic: 'isc/silent', payload: { state: 'silent', lastPushAt: last } }]);
+    });
+    let subscribedCount = 0;
+    let pushStatusAt = 0;
     let lastProblem = '';
     keeper.on('state', (state: SubscriptionState) => {
       switch (state.kind) {
@@ -116,6 +128,7 @@ export default function register(RED: NodeAPI): void {
           break;
         case 'subscribed':
           lastProblem = '';
+          subscribedCount = state.eventTypes.length;
           this.status({ fill: 'green', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.subscribed', { count: state.eventTypes.length }) });
           break;
         case 'unconfirmed':
@@ -152,6 +165,12 @@ export default function register(RED: NodeAPI): void {
     if (lease) {
       detach = lease.route.attach({
         events: (notify) => {
+          silence.pushed();
+          // The time of the last push in the status, at most once a second.
+          if (subscribedCount > 0 && Date.now() - pushStatusAt >= 1000) {
+            pushStatusAt = Date.now();
+            this.status({ fill: 'green', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.last-push', { count: subscribedCount, time: new Date().toTimeString().slice(0, 8) }) });
+          }
           for (const event of notify.events) {
             this.send([{ payload: event, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime }, null]);
           }
@@ -162,7 +181,7 @@ export default function register(RED: NodeAPI): void {
       });
       lease.server.on('clientError', onClientError);
       lease.server.ready().then(
-        () => { if (detach) keeper.start(); },
+        () => { if (detach) { keeper.start(); silence.start(); } },
         (err: unknown) => {
           const code = (err as NodeJS.ErrnoException).code ?? 'error';
           refuse(`port ${listenPort}: ${code}`, `cannot listen on port ${listenPort} for platform events: ${(err as Error).message}`);
@@ -201,6 +220,7 @@ export default function register(RED: NodeAPI): void {
     this.on('close', (_removed: boolean, done: () => void) => {
       lease?.server.off('clientError', onClientError);
       keeper.stop();
+      silence.stop();
       detach?.();
       detach = null;
       const release = lease ? lease.release() : Promise.resolve();

@@ -47,10 +47,11 @@ export default function register(RED: NodeAPI): void {
     const intervalMs = Math.max(MIN_INTERVAL_S, numberOr(def.interval, 60)) * 1000;
     const silentAfterMs = Math.max(0, numberOr(def.silentAfter, 0)) * 60_000;
     const client = new DigestClient(device, { timeoutMs: Math.min(10_000, intervalMs / 2) });
+    // Pushes come from an IP address: a host name is resolved (once, in the background) to match them.
+    let deviceAddress = device.host;
+    if (!net.isIP(device.host)) lookup(device.host).then(({ address }) => { deviceAddress = address; }, () => undefined);
     const remember = (info: HealthReport['device']): void => {
-      if (!info) return;
-      if (net.isIP(device.host)) deviceDirectory.remember(device.host, info);
-      else lookup(device.host).then(({ address }) => { deviceDirectory.remember(address, info); }, () => undefined);
+      if (info && net.isIP(deviceAddress)) deviceDirectory.remember(deviceAddress, info);
     };
 
     const showStatus = (report: HealthReport): void => {
@@ -85,7 +86,7 @@ export default function register(RED: NodeAPI): void {
         return resolveRequest(settings, config, detected).target;
       },
       listenPort: config.listen.port,
-      deviceAddress: device.host,
+      deviceAddress: () => deviceAddress,
       activity: deviceActivity,
       intervalMs,
       silentAfterMs,

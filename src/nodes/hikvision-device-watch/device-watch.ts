@@ -51,9 +51,9 @@ export interface DeviceWatchOptions {
   client: DigestClient;
   /** Where the slot must point; resolved once, lazily (the address toward the device may need detecting). */
   resolveTarget: () => Promise<ListenerTarget>;
-  /** The config node's listen port and the device's address: the key of the event count. */
+  /** The config node's listen port and the device's address (an IP; a function when it is resolved later): the key of the event count. */
   listenPort: number;
-  deviceAddress: string;
+  deviceAddress: string | (() => string);
   activity: DeviceActivity;
   intervalMs: number;
   /** 0 = off. */
@@ -220,7 +220,9 @@ export class DeviceWatch {
 
   /** Events on the config's port from the device's address since the previous check. */
   private countEvents(): { count: number; lastAt: number | null } {
-    const seen = this.options.activity.read(this.options.listenPort, this.options.deviceAddress);
+    const { deviceAddress } = this.options;
+    const address = typeof deviceAddress === 'function' ? deviceAddress() : deviceAddress;
+    const seen = this.options.activity.read(this.options.listenPort, address);
     const count = this.lastTotal === null ? seen.total : Math.max(0, seen.total - this.lastTotal);
     this.lastTotal = seen.total;
     return { count, lastAt: seen.lastAt };

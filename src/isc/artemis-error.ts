@@ -35,6 +35,9 @@ export const ARTEMIS_CODE_HINTS: Readonly<Record<string, string>> = {
   '0x00052102': 'the platform\'s event service failed: try again later',
   '0x00052103': 'the platform\'s event service timed out: try again later',
   '0x00052104': 'the platform\'s event service is unavailable: is it running?',
+  // HikCentral Professional answers some errors with small integers instead of 0x… codes.
+  '8': 'HikCentral: this OpenAPI version is not supported by the platform — update the platform or its OpenAPI component',
+  '17': 'HikCentral: no OpenAPI permission — grant the partner (and its bound user) the OpenAPI and event service rights',
 };
 
 export function hintForArtemisCode(code: string): string | undefined {

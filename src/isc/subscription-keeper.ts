@@ -1,13 +1,15 @@
 /**
  * Keeps one event subscription in place on the platform: subscribes, checks with a view that the
  * callback is registered for every type, retries with growing delays while the platform is down
- * or refuses, and re-subscribes periodically (a platform restart or an administrator may drop
- * subscriptions). The platform stores one subscription per eventDest, so subscribing again is
- * harmless. Emits `state` with a `SubscriptionState`; never throws.
+ * or refuses, and every interval views the platform's subscriptions and subscribes again only
+ * when the callback or its types differ or are missing (a platform restart or an administrator
+ * may drop subscriptions): reconcile, not a blind re-subscribe. Emits `state` with a
+ * `SubscriptionState` and `drift` with what differed; never throws.
  */
 import { EventEmitter } from 'node:events';
 import type { ArtemisEventService } from './artemis-client';
 import type { EventSubscriptionRequest, SubscriptionView } from './event-service-api';
+import { subscriptionDrift } from './subscription-drift';
 
 export type SubscriptionState =
   | { kind: 'idle' }
@@ -22,7 +24,7 @@ export type SubscriptionState =
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
 
 export interface SubscriptionKeeperOptions {
-  /** Re-subscribe this often once subscribed; 0 = never. */
+  /** View (and re-subscribe on a difference) this often once subscribed; 0 = never. */
   resubscribeIntervalMs?: number;
   /** Delay before retry n (the last one repeats). */
   retryDelaysMs?: readonly number[];
@@ -119,6 +121,33 @@ export class SubscriptionKeeper extends EventEmitter {
     }
     if (generation !== this.generation) return;
     this.setState(problem === null ? { kind: 'subscribed', eventTypes: [...this.request.eventTypes] } : { kind: 'unconfirmed', reason: problem });
-    if (this.resubscribeIntervalMs > 0) this.schedule(generation, this.resubscribeIntervalMs);
+    this.scheduleReconcile(generation);
+  }
+
+  private scheduleReconcile(generation: number): void {
+    if (this.resubscribeIntervalMs <= 0) return;
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.reconcile(generation);
+    }, this.resubscribeIntervalMs);
+  }
+
+  /** One view; subscribe again only when it differs from what we asked for. */
+  private async reconcile(generation: number): Promise<void> {
+    let drift: string | null;
+    try {
+      drift = subscriptionDrift((await this.service.viewSubscriptions()).data, this.request);
+    } catch (err) {
+      drift = `could not view the subscriptions: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (generation !== this.generation) return;
+    if (drift === null) {
+      if (this.current.kind !== 'subscribed') this.setState({ kind: 'subscribed', eventTypes: [...this.request.eventTypes] });
+      this.scheduleReconcile(generation);
+      return;
+    }
+    this.emit('drift', drift);
+    await this.attempt(generation);
   }
 }

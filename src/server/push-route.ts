@@ -10,6 +10,7 @@ import type { HikEvent } from '../push/hik-event';
 import { PushError } from '../push/push-error';
 import { readPushBody, type PushLimits } from '../push/read-push';
 import { withoutQuery } from '../net/url-path';
+import { deviceActivity } from './device-activity';
 import { DeviceAuthenticator } from './device-auth';
 import { compileAllowList, type AllowListMatcher } from './allow-list';
 import type { ListenSettings } from './listen-settings';
@@ -86,6 +87,7 @@ export class PushRoute implements RouteHandler {
       complete: answer,
       done: (result) => {
         answer();
+        deviceActivity.record(this.settings.port, meta.remoteAddress, result.events.length);
         // each subscriber its own events: the first the parsed ones, the others copies
         let first = true;
         for (const s of this.subscribers) {

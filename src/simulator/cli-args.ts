@@ -45,6 +45,8 @@ pushes events to every httpHosts slot that points somewhere, replaying stored ev
       --stored N          stored events replayed to a newly set slot (default 3)
       --quirks LIST       ${QUIRK_NAMES.join(',')}
       --device-ip IP      the ipAddress written in events (default 192.168.1.64)
+      --reboot-every S    reboot every S seconds, resetting the httpHosts slots
+                          (also POST /simulator/reboot, /simulator/offline, /simulator/online)
   -q, --quiet             print only the start line and errors
   -h, --help`;
 
@@ -142,6 +144,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     lockoutMs: lockoutMinutes !== undefined ? lockoutMinutes * 60_000 : undefined,
     storedEvents: number(v.stored, 'stored', 0),
     deviceIp: v['device-ip'],
+    rebootEveryMs: v['reboot-every'] !== undefined ? (number(v['reboot-every'], 'reboot-every', 1) ?? 0) * 1000 : undefined,
     slots: v['push-to'] !== undefined ? [slotFromUrl(v['push-to'], v['push-auth'], v.format)] : undefined,
   };
   if (v['push-to'] === undefined && (v['push-auth'] !== undefined || v.format !== undefined)) {
@@ -189,6 +192,7 @@ function parse(argv: string[]) {
       stored: { type: 'string' },
       quirks: { type: 'string' },
       'device-ip': { type: 'string' },
+      'reboot-every': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -19,7 +19,7 @@ import { CHROMIUM, CHROMIUM_ARGS, deploy, openEditor, screenshot, waitForStatus,
 import { exampleLabels, isFlowNode, readExample } from './example-flows';
 import { installedModule, REPO_ROOT, startNodeRed, type RunningNodeRed } from './node-red-process';
 
-const NODE_TYPES = ['hikvision-listener', 'hikvision-httphosts', 'hikvision-isc-subscribe', 'hikvision-event-filter'];
+const NODE_TYPES = ['hikvision-listener', 'hikvision-httphosts', 'hikvision-isc-subscribe', 'hikvision-event-filter', 'hikvision-device-watch'];
 const CONFIG_TYPES = ['hikvision-config', 'hikvision-isc'];
 const DEVICE_PASSWORD = 'browser-test-pw';
 const APP_KEY = '24681357';
@@ -189,7 +189,7 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
     });
     await screenshot(page, 'en-palette');
     assert.deepEqual(entries.map((e) => e.type), NODE_TYPES);
-    assert.deepEqual(entries.map((e) => e.label.replace(/\s+/g, ' ')), ['listener', 'httpHosts', 'iSC subscribe', 'event filter']);
+    assert.deepEqual(entries.map((e) => e.label.replace(/\s+/g, ' ')), ['listener', 'httpHosts', 'iSC subscribe', 'event filter', 'device watch']);
     for (const entry of entries) assert.match(entry.icon, new RegExp(`/icons/node-red-contrib-hikvision-events/${entry.type}\\.svg`), `${entry.type} icon`);
     assert.equal(new Set(entries.map((e) => e.color)).size, 1, `one colour: ${entries.map((e) => e.color).join(', ')}`);
   });
@@ -393,10 +393,10 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
     }
   });
 
-  it('Import → Examples lists the five examples; each imports and deploys', async () => {
+  it('Import → Examples lists every example; each imports and deploys', async () => {
     const { page } = en;
     const labels = exampleLabels();
-    assert.equal(labels.length, 5);
+    assert.equal(labels.length, 6);
     for (const label of labels) {
       await page.click('#red-ui-header-button-sidemenu');
       await page.click('#menu-item-import');

@@ -22,6 +22,7 @@ import { coreNode, helper, loadFlow, nodeModule, startServer, stopServer } from 
 
 const PACKAGE_TYPES = [
   'hikvision-config', 'hikvision-listener', 'hikvision-httphosts', 'hikvision-isc', 'hikvision-isc-subscribe', 'hikvision-event-filter',
+  'hikvision-device-watch',
 ];
 /** The core node files an example may use, by type. */
 const CORE_FILES: Record<string, string> = {
@@ -37,6 +38,7 @@ const CORE_FILES: Record<string, string> = {
 const CONFIG_TYPES = new Set(['hikvision-config', 'hikvision-isc', 'mqtt-broker']);
 const EXPECTED_LABELS = [
   'ANPR plate with picture to e-mail',
+  'Keep a camera pushing',
   'device alarms to MQTT',
   'iSC door events to filter and debug',
   'set up HTTP listening on a device',

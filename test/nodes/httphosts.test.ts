@@ -190,7 +190,7 @@ describe('hikvision-httphosts node (device simulator)', function () {
     node.receive({ payload: { port: 70000 } });
     node.receive({ payload: { format: 'yaml' } });
     const errors = await caught.waitFor(3);
-    assert.match(errors[0].error.message, /action must be get, set, test or capabilities, not "delete"/);
+    assert.match(errors[0].error.message, /action must be get, set, test, capabilities or linkage, not "delete"/);
     assert.match(errors[1].error.message, /port must be 1-65535, not "70000"/);
     assert.match(errors[2].error.message, /format must be auto, xml or json, not "yaml"/);
     assert.equal(requests.filter((line) => / (GET|PUT|POST) /.test(line)).length, 0);

@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import type { DeviceTarget } from '../../isapi/device-target';
 import { DigestClient } from '../../isapi/digest-client';
+import { readTriggersQuietly } from '../../isapi/event-trigger-linkage';
 import { HttpHostsConfigurator, type FormatPreference } from '../../isapi/http-hosts-configurator';
 import { describeSlotTarget, type HttpHostsSlot } from '../../isapi/http-hosts-slot';
 import { IsapiError } from '../../isapi/isapi-error';
@@ -36,7 +37,8 @@ export function readSlotsHandler(RED: NodeAPI) {
     const format = isRecord(req.body) && FORMATS.includes(req.body.format as FormatPreference) ? (req.body.format as FormatPreference) : 'auto';
     const client = new DigestClient(target, { timeoutMs: 8000 });
     Promise.all([new HttpHostsConfigurator(client).read(format), detectLocalAddress(target.host, target.port)]).then(
-      ([doc, address]) => res.json({ format: doc.format, slots: doc.slots.map(slotSummary), address }),
+      // The triggers after the slots (one conversation at a time); a device that refuses them still shows its slots.
+      async ([doc, address]) => res.json({ format: doc.format, slots: doc.slots.map(slotSummary), address, triggers: await readTriggersQuietly(client) }),
       (err: unknown) => {
         const error = err instanceof IsapiError ? err : new IsapiError('connection', (err as Error).message);
         res.status(error.kind === 'unauthorized' ? 401 : 502).json({ error: error.message, kind: error.kind });

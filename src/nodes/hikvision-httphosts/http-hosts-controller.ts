@@ -5,6 +5,7 @@
  */
 import type { NodeAPI, NodeMessage, NodeStatus } from 'node-red';
 import { DigestClient } from '../../isapi/digest-client';
+import { runLinkage } from '../../isapi/event-trigger-linkage';
 import { HttpHostsConfigurator } from '../../isapi/http-hosts-configurator';
 import { describeSlotTarget } from '../../isapi/http-hosts-slot';
 import { IsapiError } from '../../isapi/isapi-error';
@@ -52,6 +53,8 @@ export class HttpHostsController {
       this.configurator = new HttpHostsConfigurator(this.client);
     }
     const configurator = this.configurator;
+    const isapi = this.client;
+    if (!isapi) throw new Error(t('errors.no-config'));
     const settings = withOverrides(def, msg.payload);
     this.detected ??= detectLocalAddress(config.device.host, config.device.port);
     const request = resolveRequest(settings, config, settings.host ? null : await this.detected, this.RED);
@@ -67,7 +70,8 @@ export class HttpHostsController {
       }
       case 'set': {
         const out = await configurator.set(request.format, request.slot, target);
-        payload = out;
+        // With notifyCenter, a factory-fresh device also gets its triggers' center linkage.
+        payload = request.centerRules ? { ...out, linkage: await runLinkage(isapi, request.centerRules) } : out;
         const text = `${t('status.slot')} ${out.slot?.id ?? '?'} → ${out.slot ? describeSlotTarget(out.slot) : '?'}`;
         this.node.status({ fill: 'green', shape: out.changed ? 'dot' : 'ring', text });
         if (out.rebootRequired) this.node.warn(t('errors.reboot'));
@@ -77,6 +81,12 @@ export class HttpHostsController {
         const out = await configurator.test(request.format, request.slot, target);
         payload = out;
         this.node.status({ fill: 'green', shape: 'dot', text: `${t('status.tested')} ${out.slot?.id ?? ''}`.trim() });
+        break;
+      }
+      case 'linkage': {
+        const out = await runLinkage(isapi, request.centerRules);
+        payload = out;
+        this.node.status({ fill: 'green', shape: out.changed.length > 0 ? 'dot' : 'ring', text: this.RED._('hikvision-httphosts.status.linkage', { count: out.changed.length }) });
         break;
       }
       case 'capabilities': {

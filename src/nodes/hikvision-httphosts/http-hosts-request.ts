@@ -3,12 +3,13 @@
  * the action, slot, format and the listener target the device should push to.
  */
 import type { NodeAPI, NodeDef } from 'node-red';
+import { parseNotifyCenter, type CenterRule } from '../../isapi/event-triggers';
 import type { FormatPreference, ListenerTarget } from '../../isapi/http-hosts-configurator';
 import type { ListenSettings } from '../../server/listen-settings';
 import { isRecord } from '../../util/is-record';
 
-export type Action = 'get' | 'set' | 'test' | 'capabilities';
-const ACTIONS: readonly Action[] = ['get', 'set', 'test', 'capabilities'];
+export type Action = 'get' | 'set' | 'test' | 'capabilities' | 'linkage';
+const ACTIONS: readonly Action[] = ['get', 'set', 'test', 'capabilities', 'linkage'];
 export const FORMATS: readonly FormatPreference[] = ['auto', 'xml', 'json'];
 
 export interface HttpHostsDef extends NodeDef {
@@ -30,6 +31,8 @@ export interface HttpHostsDef extends NodeDef {
   /** 'auto' = as the config node's listener authenticates devices. */
   httpAuthenticationMethod: string;
   onDeploy: boolean;
+  /** Event types (with channels) whose trigger must notify the surveillance center; '' = leave triggers alone. */
+  notifyCenter?: string;
 }
 
 /** One run's settings after msg.payload overrides. */
@@ -38,9 +41,11 @@ export interface HttpHostsRequest {
   slot: string;
   format: FormatPreference;
   target: ListenerTarget;
+  /** Parsed `notifyCenter`, or null when empty. */
+  centerRules: CenterRule[] | null;
 }
 
-const OVERRIDES = ['action', 'slot', 'format', 'url', 'host', 'port', 'protocolType', 'parameterFormatType', 'httpAuthenticationMethod'] as const;
+const OVERRIDES = ['action', 'slot', 'format', 'url', 'host', 'port', 'protocolType', 'parameterFormatType', 'httpAuthenticationMethod', 'notifyCenter'] as const;
 export type HttpHostsSettings = Record<(typeof OVERRIDES)[number], string>;
 
 /** The node's settings with msg.payload's fields (strings or numbers) in place of each. */
@@ -85,5 +90,6 @@ export function resolveRequest(
     target.userName = auth.username;
     target.password = auth.password;
   }
-  return { action, slot: settings.slot || 'auto', format, target };
+  const centerRules = settings.notifyCenter ? parseNotifyCenter(settings.notifyCenter) : null;
+  return { action, slot: settings.slot || 'auto', format, target, centerRules };
 }

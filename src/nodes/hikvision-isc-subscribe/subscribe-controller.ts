@@ -11,7 +11,9 @@ import { iscEventTopic } from '../../isc/event-topic';
 import { parseEventTypeList } from '../../isc/event-type-list';
 import type { IscPlatform } from '../../isc/isc-platform';
 import { IscNotifyReceiver } from '../../isc/notify-receiver';
+import { PushSilence } from '../../isc/push-silence';
 import { SubscriptionKeeper, type SubscriptionState } from '../../isc/subscription-keeper';
+import { realScheduler } from '../../filter/scheduler';
 import { portRegistry, type PortRegistry, type RouteLease } from '../../server/port-registry';
 import { LimitedErrors } from '../limited-errors';
 import { LimitedLog } from '../limited-log';
@@ -66,6 +68,10 @@ export class IscSubscribeController {
   private lease: RouteLease<IscNotifyReceiver> | null = null;
   private detach: (() => void) | null = null;
   private lastProblem = '';
+  /** Says once when no push has come for `silentAfter` minutes. */
+  private readonly silence: PushSilence;
+  private subscribedCount = 0;
+  private pushStatusAt = 0;
 
   constructor(
     private readonly RED: Pick<NodeAPI, '_'>,
@@ -80,6 +86,23 @@ export class IscSubscribeController {
     this.client = new ArtemisClient(platform);
     this.keeper = new SubscriptionKeeper(this.client, request, { resubscribeIntervalMs: settings.resubscribeMs });
     this.keeper.on('state', this.onState);
+    this.keeper.on('drift', (drift: string) => { node.log(RED._('hikvision-isc-subscribe.log.drift', { drift })); });
+    const minutes = settings.silentAfterMinutes;
+    this.silence = new PushSilence(minutes * 60_000, realScheduler, (lastPushAt) => {
+      const last = lastPushAt === null ? null : new Date(lastPushAt).toISOString();
+      node.warn(RED._('hikvision-isc-subscribe.errors.silent', { minutes, last: last ?? '-' }));
+      node.send([null, { topic: 'isc/silent', payload: { state: 'silent', lastPushAt: last } }]);
+    });
+  }
+
+  /** A push arrived: the silence clock restarts, and the status shows its time (at most once a second). */
+  private pushed(): void {
+    this.silence.pushed();
+    if (this.subscribedCount > 0 && Date.now() - this.pushStatusAt >= 1000) {
+      this.pushStatusAt = Date.now();
+      const time = new Date().toTimeString().slice(0, 8);
+      this.node.status({ fill: 'green', shape: 'dot', text: this.RED._('hikvision-isc-subscribe.status.last-push', { count: this.subscribedCount, time }) });
+    }
   }
 
   /** A red status and an error in the log: the node cannot work. */
@@ -96,6 +119,7 @@ export class IscSubscribeController {
         break;
       case 'subscribed':
         this.lastProblem = '';
+        this.subscribedCount = state.eventTypes.length;
         this.node.status({ fill: 'green', shape: 'dot', text: RED._('hikvision-isc-subscribe.status.subscribed', { count: state.eventTypes.length }) });
         break;
       case 'unconfirmed':
@@ -135,6 +159,7 @@ export class IscSubscribeController {
     if (!lease) return;
     this.detach = lease.route.attach({
       events: (notify) => {
+        this.pushed();
         for (const event of notify.events) {
           this.node.send([{ payload: event, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime }, null]);
         }
@@ -145,7 +170,11 @@ export class IscSubscribeController {
     });
     lease.server.on('clientError', this.onClientError);
     lease.server.ready().then(
-      () => { if (this.detach) this.keeper.start(); },
+      () => {
+        if (!this.detach) return;
+        this.keeper.start();
+        this.silence.start();
+      },
       (err: unknown) => {
         const code = (err as NodeJS.ErrnoException).code ?? 'error';
         this.refuse(RED._('hikvision-isc-subscribe.status.port-error', { port: listenPort, code }), RED._('hikvision-isc-subscribe.errors.listen', { port: listenPort, detail: (err as Error).message }));
@@ -178,6 +207,7 @@ export class IscSubscribeController {
     const { eventTypes } = this.settings;
     this.lease?.server.off('clientError', this.onClientError);
     this.keeper.stop();
+    this.silence.stop();
     this.detach?.();
     this.detach = null;
     const release = this.lease ? this.lease.release() : Promise.resolve();

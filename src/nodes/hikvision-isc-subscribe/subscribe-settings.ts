@@ -18,6 +18,8 @@ export interface IscSubscribeDef extends NodeDef {
   callbackUrl: string;
   unsubscribeOnClose: boolean;
   resubscribeInterval: string | number;
+  /** Minutes without a push before output 2 says `silent`; 0 = off. */
+  silentAfter?: string | number;
 }
 
 export const DEFAULT_LISTEN_PORT = 8089;
@@ -37,6 +39,8 @@ export interface IscSubscribeSettings {
   subType: SubscriptionSubType;
   eventLvl: number[];
   resubscribeMs: number;
+  /** Minutes without a push before the node says the platform went silent; 0 = off. */
+  silentAfterMinutes: number;
 }
 
 function toNumber(value: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -52,7 +56,8 @@ export function readSubscribeSettings(def: IscSubscribeDef): IscSubscribeSetting
   const subType = SUB_TYPES[def.subType] ?? 0;
   const eventLvl = parseEventLevels(def.eventLvl);
   const resubscribeMs = toNumber(def.resubscribeInterval, DEFAULT_RESUBSCRIBE_SECONDS, 0, 7 * 86400) * 1000;
-  return { eventTypes, invalid, listenPort, path, callbackUrl, subType, eventLvl, resubscribeMs };
+  const silentAfterMinutes = toNumber(def.silentAfter, 0, 0, 7 * 1440);
+  return { eventTypes, invalid, listenPort, path, callbackUrl, subType, eventLvl, resubscribeMs, silentAfterMinutes };
 }
 
 /** The subscribe call's body for these settings. */

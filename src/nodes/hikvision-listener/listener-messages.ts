@@ -5,6 +5,7 @@
 import type { NodeMessage } from 'node-red';
 import { toEmailAttachments } from '../../push/email-attachments';
 import type { HikEvent } from '../../push/hik-event';
+import { deviceDirectory, type KnownDevice } from '../../server/device-directory';
 import type { PushMeta } from '../../server/push-route';
 import { MessageIds } from './message-ids';
 
@@ -13,6 +14,8 @@ export interface ListenerMessage extends NodeMessage {
   topic: string;
   remoteAddress: string;
   replay?: true;
+  /** The device's identity, when a device watch has read it from this address. */
+  device?: KnownDevice;
   attachments?: ReturnType<typeof toEmailAttachments>;
 }
 
@@ -57,6 +60,8 @@ export class ListenerMessages {
       msg.replay = true;
       msg.topic += '/replay';
     }
+    const device = deviceDirectory.lookup(meta.remoteAddress);
+    if (device) msg.device = device;
     if (this.options.attachments && payload.images.length > 0) msg.attachments = toEmailAttachments(payload.images);
     return msg;
   }

@@ -8,6 +8,8 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { DeviceAuth, deviceRealm, type AuthMethod } from './device-auth';
+import { DeviceControl } from './device-control';
+import { SimEventTriggers } from './event-triggers';
 import { deviceIdentity, type DeviceIdentity } from './device-identity';
 import { HttpHostSlots, type JsonWrapper, type SimSlot } from './http-host-slots';
 import { IsapiService } from './isapi-service';
@@ -61,6 +63,12 @@ export interface DeviceSimulatorOptions {
   log?: (line: string) => void;
   /** The clock behind nonce expiry and the lock-out, in ms (tests move it instead of waiting). */
   clock?: () => number;
+  /** Reboot with the httpHosts slots reset every this many ms (0/absent: never). */
+  rebootEveryMs?: number;
+  /** Video channels of the event trigger list (camera 1, NVR 4). */
+  channels?: number;
+  /** False: the login lacks the right to change event triggers (PUT answers 403 noPermission). */
+  triggerRight?: boolean;
 }
 
 export interface DeviceSimulator {
@@ -78,6 +86,14 @@ export interface DeviceSimulator {
   onSlotsChanged(listener: (changedIds: string[], slots: SimSlot[]) => void): () => void;
   /** Login state: failed attempts in a row and whether the account is locked. */
   authState(): { failedAttempts: number; locked: boolean };
+  /** Reboot with every httpHosts slot reset to 0.0.0.0 (also `POST /simulator/reboot`). */
+  reboot(): void;
+  /** Offline drops every ISAPI connection until set back (also `POST /simulator/offline|online`). */
+  setOffline(offline: boolean): void;
+  /** ISAPI requests that reached the device while online. */
+  requestCount(): number;
+  /** The stored text of an event trigger, exactly as last written (or as the device made it). */
+  triggerText(id: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -151,7 +167,9 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
   let continuous: PushRunOptions | null = null;
   const pusher = new ContinuousPusher((slot, signal) => runSlot(slot, { ...continuous, signal }), log);
 
+  const triggers = new SimEventTriggers({ nvr, namespace: identity.namespace, channels: options.channels, triggerRight: options.triggerRight });
   const service = new IsapiService({
+    triggers,
     identity,
     auth,
     slots: store,
@@ -171,14 +189,27 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
         client.close();
       }
     },
-    slotsChanged: (changedIds) => {
-      const slots = store.list();
-      for (const listener of listeners) listener(changedIds, slots);
-      if (continuous) pusher.sync(slots);
-    },
+    slotsChanged: (changedIds) => { slotsChanged(changedIds); },
   });
+  function slotsChanged(changedIds: string[]): void {
+    const slots = store.list();
+    for (const listener of listeners) listener(changedIds, slots);
+    if (continuous) pusher.sync(slots);
+  }
+  const control = new DeviceControl({
+    resetSlots: () => {
+      const changed = store.reset();
+      if (changed.length > 0) slotsChanged(changed);
+      return changed;
+    },
+    log,
+  });
+  const rebootTimer = options.rebootEveryMs ? setInterval(() => { control.reboot(); }, options.rebootEveryMs) : null;
+  rebootTimer?.unref();
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => { void service.handle(req, res); };
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (!control.intercept(req, res)) void service.handle(req, res);
+  };
   let server: http.Server | https.Server;
   if (options.https) {
     const pair = options.cert && options.key
@@ -231,7 +262,12 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
       return () => { listeners.delete(listener); };
     },
     authState: () => ({ failedAttempts: auth.failedAttempts, locked: auth.locked }),
+    reboot: () => { control.reboot(); },
+    setOffline: (offline) => { control.setOffline(offline); },
+    requestCount: () => control.requestCount,
+    triggerText: (id) => triggers.text(id),
     async close(): Promise<void> {
+      if (rebootTimer) clearInterval(rebootTimer);
       continuous = null;
       await pusher.stop();
       await new Promise<void>((resolve) => {

@@ -189,6 +189,17 @@ export class HttpHostSlots {
     return this.slots.map(slotView);
   }
 
+  /** A reset (or a firmware that forgets on reboot): every slot back to 0.0.0.0 and '/'. Returns the ids that changed. */
+  reset(): string[] {
+    const changed: string[] = [];
+    this.slots.forEach((slot, i) => {
+      const fresh = presetElements(i + 1, this.options.nvr, {});
+      if (renderXml(element('s', fresh)) !== renderXml(element('s', slot))) changed.push(text(slot, 'id') ?? String(i + 1));
+      this.slots[i] = fresh;
+    });
+    return changed;
+  }
+
   get(id: string): SimSlot | undefined {
     const index = this.indexOf(id);
     return index === -1 ? undefined : slotView(this.slots[index]);

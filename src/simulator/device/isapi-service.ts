@@ -6,6 +6,7 @@
 import type http from 'node:http';
 import type { DeviceAuth } from './device-auth';
 import { capabilitiesDocument, deviceInfoDocument, type DeviceIdentity } from './device-identity';
+import type { SimEventTriggers } from './event-triggers';
 import type { HttpHostSlots, JsonWrapper, SimSlot } from './http-host-slots';
 import { renderResponseStatus, STATUS, type DeviceStatus } from './response-status';
 
@@ -22,6 +23,8 @@ export interface IsapiServiceOptions {
   /** Sends the test notification to a slot; resolves to a short outcome (status or error) and whether it worked. */
   testSlot: (slot: SimSlot) => Promise<{ ok: boolean; outcome: string }>;
   slotsChanged: (changedIds: string[]) => void;
+  /** `/ISAPI/Event/triggers` and its single triggers (absent: 404 like old firmware). */
+  triggers?: SimEventTriggers;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -133,6 +136,10 @@ export class IsapiService {
       if (method === 'GET') return this.document(this.options.slots.renderOne(id, format) ?? '', format);
       if (method === 'PUT') return this.put(() => this.options.slots.putOne(id, text, format), format, path);
       return this.status(STATUS.methodNotAllowed, format, path);
+    }
+    if (this.options.triggers && (path === '/ISAPI/Event/triggers' || path.startsWith('/ISAPI/Event/triggers/'))) {
+      const result = this.options.triggers.answer(method, path, text);
+      return 'body' in result ? this.document(result.body, 'xml') : this.status(result.status, 'xml', path, result.note);
     }
     return this.status(STATUS.notFound, format, path);
   }

@@ -68,6 +68,8 @@ export interface PlatformSimulator {
   pushEvents(options?: PushOptions): Promise<PushReport>;
   /** Answers every authenticated event service call with this error (null: back to normal). */
   setFault(fault: ArtemisRejection | null): void;
+  /** Drops the subscription of one callback (or every one), as a platform restart or an administrator does; returns how many. */
+  dropSubscription(eventDest?: string): number;
   close(): Promise<void>;
 }
 
@@ -195,6 +197,7 @@ export async function startPlatformSimulator(options: PlatformSimulatorOptions):
     port,
     url: `${options.https ? 'https' : 'http'}://${urlHost}:${port}`,
     subscriptions: () => store.list(),
+    dropSubscription: (eventDest) => store.drop(eventDest),
     calls: () => calls.map((call) => ({ ...call })),
     setFault: (value) => { fault = value; },
     async pushEvents(push: PushOptions = {}): Promise<PushReport> {

@@ -54,6 +54,16 @@ export class SubscriptionStore {
     return null;
   }
 
+  /** What a platform restart or an administrator does: the subscription of one callback (or all) gone. Returns how many. */
+  drop(eventDest?: string): number {
+    if (eventDest === undefined) {
+      const count = this.entries.size;
+      this.entries.clear();
+      return count;
+    }
+    return this.entries.delete(eventDest) ? 1 : 0;
+  }
+
   /** The view answer's `data`. */
   view(): { detail: { eventDest: string; eventTypes: number[] }[] } {
     return { detail: this.list().map(({ eventDest, eventTypes }) => ({ eventDest, eventTypes })) };

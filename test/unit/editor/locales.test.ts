@@ -33,6 +33,7 @@ const OUTPUT_PROPERTIES: Partial<Record<string, string[]>> = {
   'hikvision-httphosts': ['payload'],
   'hikvision-isc-subscribe': ['payload', 'topic', 'ability', 'sendTime', 'action'],
   'hikvision-event-filter': ['payload', 'synthetic', 'twin'],
+  'hikvision-device-watch': ['payload', 'topic'],
 };
 
 /** Help sections (h3 headings, matched at their start) every non-config node has, per language. */
@@ -70,9 +71,9 @@ function outputsSection(html: string, heading: RegExp): string {
 }
 
 describe('editor locales and help', () => {
-  it('the package lists six node types, each with its editor file', () => {
+  it('the package lists its node types, each with its editor file', () => {
     assert.deepEqual(TYPES.sort(), [
-      'hikvision-config', 'hikvision-event-filter', 'hikvision-httphosts', 'hikvision-isc', 'hikvision-isc-subscribe', 'hikvision-listener',
+      'hikvision-config', 'hikvision-device-watch', 'hikvision-event-filter', 'hikvision-httphosts', 'hikvision-isc', 'hikvision-isc-subscribe', 'hikvision-listener',
     ]);
     for (const type of TYPES) assert.ok(fs.existsSync(path.join(REPO_ROOT, 'nodes', `${type}.html`)), `nodes/${type}.html`);
   });

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { ALERT_STREAM_PATH, AlertStreamService, type AlertStreamControl, type AlertStreamSettings } from './alert-stream-service';
 import { DeviceAuth, deviceRealm, type AuthMethod } from './device-auth';
 import { deviceIdentity, type DeviceIdentity } from './device-identity';
 import { HttpHostSlots, type JsonWrapper, type SimSlot } from './http-host-slots';
@@ -18,6 +19,7 @@ import { PushClient } from '../push/push-client';
 import { mergeReports, pushEvents, type PushReport, type PushResult, type PushRunOptions } from '../push/push-events';
 
 export type { SimSlot, JsonWrapper } from './http-host-slots';
+export type { AlertStreamControl, AlertStreamSettings, AlertStreamStats, StreamEmitOptions } from './alert-stream-service';
 export type { PushReport, PushRunOptions } from '../push/push-events';
 
 export interface DeviceSimulatorOptions {
@@ -61,6 +63,8 @@ export interface DeviceSimulatorOptions {
   log?: (line: string) => void;
   /** The clock behind nonce expiry and the lock-out, in ms (tests move it instead of waiting). */
   clock?: () => number;
+  /** The alertStream's heartbeat and busy/single-session switches (see AlertStreamSettings). */
+  alertStream?: AlertStreamSettings;
 }
 
 export interface DeviceSimulator {
@@ -78,6 +82,8 @@ export interface DeviceSimulator {
   onSlotsChanged(listener: (changedIds: string[], slots: SimSlot[]) => void): () => void;
   /** Login state: failed attempts in a row and whether the account is locked. */
   authState(): { failedAttempts: number; locked: boolean };
+  /** The pull side: events, drops and stalls on open alertStreams, and what it saw. */
+  readonly alertStream: AlertStreamControl;
   close(): Promise<void>;
 }
 
@@ -178,7 +184,18 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
     },
   });
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => { void service.handle(req, res); };
+  const alertStreams = new AlertStreamService({
+    auth,
+    namespace: identity.namespace,
+    context: () => ({ deviceIp, mac: identity.macAddress, nvr }),
+    settings: options.alertStream,
+    log,
+  });
+
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if ((req.url ?? '').split('?')[0] === ALERT_STREAM_PATH) alertStreams.handle(req, res);
+    else void service.handle(req, res);
+  };
   let server: http.Server | https.Server;
   if (options.https) {
     const pair = options.cert && options.key
@@ -231,8 +248,10 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
       return () => { listeners.delete(listener); };
     },
     authState: () => ({ failedAttempts: auth.failedAttempts, locked: auth.locked }),
+    alertStream: alertStreams,
     async close(): Promise<void> {
       continuous = null;
+      alertStreams.close();
       await pusher.stop();
       await new Promise<void>((resolve) => {
         server.close(() => { resolve(); });

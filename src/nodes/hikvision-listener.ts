@@ -26,6 +26,7 @@ export interface ListenerMessage extends NodeMessage {
   payload: HikEvent;
   topic: string;
   remoteAddress: string;
+  via: 'push';
   replay?: true;
   attachments?: ReturnType<typeof toEmailAttachments>;
 }
@@ -95,6 +96,7 @@ export default function register(RED: NodeAPI): void {
         payload,
         topic: `hikvision/${source}/${event.eventType}`,
         remoteAddress: meta.remoteAddress,
+        via: 'push',
       };
       if (event.replay && replays === 'tag') {
         msg.replay = true;

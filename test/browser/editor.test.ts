@@ -18,7 +18,7 @@ import { CHROMIUM, CHROMIUM_ARGS, deploy, openEditor, screenshot, waitForStatus,
 import { exampleLabels, isFlowNode, readExample } from './example-flows';
 import { installedModule, REPO_ROOT, startNodeRed, type RunningNodeRed } from './node-red-process';
 
-const NODE_TYPES = ['hikvision-listener', 'hikvision-httphosts', 'hikvision-isc-subscribe', 'hikvision-event-filter'];
+const NODE_TYPES = ['hikvision-listener', 'hikvision-httphosts', 'hikvision-isc-subscribe', 'hikvision-event-filter', 'hikvision-alert-stream'];
 const CONFIG_TYPES = ['hikvision-config', 'hikvision-isc'];
 const DEVICE_PASSWORD = 'browser-test-pw';
 const APP_KEY = '24681357';
@@ -188,7 +188,7 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
     });
     await screenshot(page, 'en-palette');
     assert.deepEqual(entries.map((e) => e.type), NODE_TYPES);
-    assert.deepEqual(entries.map((e) => e.label.replace(/\s+/g, ' ')), ['listener', 'httpHosts', 'iSC subscribe', 'event filter']);
+    assert.deepEqual(entries.map((e) => e.label.replace(/\s+/g, ' ')), ['listener', 'httpHosts', 'iSC subscribe', 'event filter', 'alert stream']);
     for (const entry of entries) assert.match(entry.icon, new RegExp(`/icons/node-red-contrib-hikvision-events/${entry.type}\\.svg`), `${entry.type} icon`);
     assert.equal(new Set(entries.map((e) => e.color)).size, 1, `one colour: ${entries.map((e) => e.color).join(', ')}`);
   });
@@ -384,10 +384,10 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
     }
   });
 
-  it('Import → Examples lists the five examples; each imports and deploys', async () => {
+  it('Import → Examples lists the six examples; each imports and deploys', async () => {
     const { page } = en;
     const labels = exampleLabels();
-    assert.equal(labels.length, 5);
+    assert.equal(labels.length, 6);
     for (const label of labels) {
       await page.click('#red-ui-header-button-sidemenu');
       await page.click('#menu-item-import');
@@ -418,7 +418,7 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
       await page.click('#red-ui-clipboard-dialog-ok');
       await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden' });
       // The editor fetches the example, then imports it: wait for every node of the file.
-      const ids = readExample(label).map((n) => n.id);
+      const ids = readExample(label).filter((n) => n.type !== 'tab').map((n) => n.id);
       await page.waitForFunction((wanted) => {
         const { RED } = globalThis as unknown as EditorGlobals;
         return wanted.every((id) => RED.nodes.node(id) !== null);

@@ -65,6 +65,9 @@ export interface AlertStreamControl {
   configure(settings: AlertStreamSettings): void;
   /** Writes events to every open stream; resolves with how many were written to each. */
   emit(options?: StreamEmitOptions): Promise<number>;
+  /** Keeps sending events of these kinds at this rate to whatever streams are open (the CLI's mode). */
+  startEmitting(options: { kinds?: EventKind[]; rate?: number }): void;
+  stopEmitting(): void;
   /** Cuts every open stream in the middle of a part (as a reboot or a network loss does). */
   drop(): void;
   /** Stops writing to the open streams without closing them (a half-open TCP connection). */
@@ -90,6 +93,7 @@ export class AlertStreamService implements AlertStreamControl {
   private readonly streams = new Set<OpenStream>();
   private readonly counts = { requests: 0, refused: 0, opened: 0, busy: 0, events: 0, heartbeats: 0 };
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private emitTimer: NodeJS.Timeout | null = null;
   private sequence = 0;
 
   constructor(private readonly options: AlertStreamServiceOptions) {
@@ -112,7 +116,7 @@ export class AlertStreamService implements AlertStreamControl {
     const auth = this.options.auth.check('GET', req.url ?? ALERT_STREAM_PATH, req.headers.authorization);
     if (!auth.ok) {
       if (auth.reason === 'wrong' || auth.reason === 'locked') this.counts.refused++;
-      res.writeHead(401, { 'Content-Type': auth.contentType, 'WWW-Authenticate': auth.challenges });
+      res.writeHead(401, { 'Content-Type': auth.contentType, 'Content-Length': Buffer.byteLength(auth.body), 'WWW-Authenticate': auth.challenges });
       res.end(auth.body);
       this.options.log(`${remote} GET alertStream -> 401 (${auth.reason})`);
       return;
@@ -167,6 +171,25 @@ export class AlertStreamService implements AlertStreamControl {
     return written;
   }
 
+  startEmitting(options: { kinds?: EventKind[]; rate?: number }): void {
+    this.stopEmitting();
+    const kinds = options.kinds && options.kinds.length > 0 ? options.kinds : EVENT_KINDS;
+    let next = 0;
+    let busy = false;
+    this.emitTimer = setInterval(() => {
+      if (busy || this.streams.size === 0) return;
+      busy = true;
+      const kind = kinds[next++ % kinds.length];
+      void this.emit({ kinds: [kind], total: 1 }).finally(() => { busy = false; });
+    }, Math.max(1, 1000 / Math.max(options.rate ?? 1, 0.001)));
+    this.emitTimer.unref();
+  }
+
+  stopEmitting(): void {
+    if (this.emitTimer) clearInterval(this.emitTimer);
+    this.emitTimer = null;
+  }
+
   drop(): void {
     const cut = this.frame([{ headers: ['Content-Type: application/xml; charset="UTF-8"', 'Content-Length: 516'], body: Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\r\n<EventNotificationAlert ') }]);
     for (const stream of this.streams) {
@@ -186,6 +209,7 @@ export class AlertStreamService implements AlertStreamControl {
   /** Ends every stream (the simulator is closing). */
   close(): void {
     this.stopHeartbeats();
+    this.stopEmitting();
     for (const stream of this.streams) stream.res.socket?.destroy();
     this.streams.clear();
   }

@@ -33,6 +33,8 @@ export interface StreamEmitOptions {
   kinds?: EventKind[];
   /** Events to send (default each kind once). */
   total?: number;
+  /** Stop sending after this many ms (load runs, with a large total). */
+  forMs?: number;
   /** Events per second; 0 or absent: as fast as the client reads. */
   rate?: number;
   /** Mark them as stored events sent again (isDataRetransmission). */
@@ -151,8 +153,9 @@ export class AlertStreamService implements AlertStreamControl {
     const total = options.total ?? kinds.length;
     const gapMs = options.rate && options.rate > 0 ? 1000 / options.rate : 0;
     const built = new Map<EventKind, Buffer>();
+    const stopAt = options.forMs !== undefined ? Date.now() + options.forMs : Infinity;
     let written = 0;
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < total && Date.now() < stopAt; i++) {
       const kind = kinds[i % kinds.length];
       let bytes = options.reuse ? built.get(kind) : undefined;
       if (!bytes) {

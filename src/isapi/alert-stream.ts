@@ -175,7 +175,9 @@ export class AlertStream {
       const mayAnswer = round < MAX_AUTH_ROUNDS && (!sentCredentials ? challenge !== undefined || offersBasic(header) : challenge?.stale === true);
       if (!mayAnswer) {
         this.auth = { kind: 'none' };
-        this.stop({ kind: 'refused', status });
+        // a device that keeps renewing its nonce has not refused the password: try again later
+        if (challenge?.stale === true) this.retry({ kind: 'status', status });
+        else this.stop({ kind: 'refused', status });
         return;
       }
       this.auth = challenge ? { kind: 'digest', challenge, nc: 0 } : { kind: 'basic' };

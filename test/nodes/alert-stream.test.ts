@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { NodeMessage } from 'node-red';
+import { AlertStream } from '../../src/isapi/alert-stream';
 import { alertStreamRegistry } from '../../src/isapi/alert-stream-registry';
 import type { HikEvent } from '../../src/push/hik-event';
 import { startDeviceSimulator, type DeviceSimulator } from '../../src/simulator/device/device-simulator';
@@ -98,6 +99,23 @@ describe('hikvision-alert-stream node', () => {
       .map((call) => call[0]).filter((entry) => entry.type === 'hikvision-alert-stream' && entry.level === 20);
     assert.equal(errors.length, 1);
     assert.doesNotMatch(String(errors[0].msg), /wrong-password/);
+  });
+
+  it('says in yellow when and why it retries while the device is busy', async () => {
+    sim = await startDeviceSimulator({ alertStream: { heartbeatMs: 0, singleSession: true } });
+    const holder = new AlertStream({ host: '127.0.0.1', port: sim.port, protocol: 'http', rejectUnauthorized: false, username: 'admin', password: 'hik12345' });
+    holder.subscribe({ onEvent: () => undefined, onState: () => undefined, onPartError: () => undefined });
+    try {
+      await eventually(() => sim.alertStream.stats().open === 1, 'another client holding the one session');
+      const { flow: f, credentials } = flow(sim);
+      await loadFlow(nodes, f, credentials);
+      const seen = statuses('stream');
+      await eventually(() => seen.some((s) => s.fill === 'yellow' && s.text === 'retry in 1 s: 404 busy'), 'the retry status');
+      holder.close();
+      await eventually(() => seen.some((s) => s.fill === 'green' && s.text === 'streaming · 0'), 'streaming once the session is free', 8000);
+    } finally {
+      holder.close();
+    }
   });
 
   it('leaves no socket open after 100 redeploys', async function () {

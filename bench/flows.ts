@@ -90,6 +90,8 @@ export interface PackageFlowOptions {
   platformPort: number | null;
   appKey: string;
   images: 'buffer' | 'none';
+  /** A simulated device's ISAPI port: an alert-stream node reads its alertStream into the counter. */
+  streamPort?: number;
 }
 
 /** The listener (pictures kept by default) and the iSC subscriber, both into the counter. */
@@ -100,6 +102,12 @@ export function packageFlow(options: PackageFlowOptions): FlowNode[] {
     { id: 'listener', z: 'tab', type: 'hikvision-listener', name: '', config: 'cfg', path: '', images: options.images, replays: 'tag', attachments: false, wires: [['count']] },
     { id: 'count', z: 'tab', type: COUNT_SINK_TYPE, name: '', wires: [] },
   ];
+  if (options.streamPort !== undefined) {
+    flow.push(
+      { id: 'device', type: 'hikvision-config', name: '', host: '127.0.0.1', port: options.streamPort, protocol: 'http', listenPort: 0, listenBind: '127.0.0.1', listenAuth: 'none', listenTls: false, allowList: '' },
+      { id: 'stream', z: 'tab', type: 'hikvision-alert-stream', name: '', config: 'device', images: options.images, replays: 'tag', attachments: false, heartbeats: 'drop', idleTimeout: 40, wires: [['count']] },
+    );
+  }
   if (options.platformPort !== null) {
     flow.push(
       { id: 'isc', type: 'hikvision-isc', name: '', host: '127.0.0.1', port: options.platformPort, protocol: 'http', rejectUnauthorized: false },

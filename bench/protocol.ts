@@ -11,6 +11,8 @@ export const PUSH_PATH = '/hikvision';
  */
 export const HTTP_IN_XML_PATH = '/hikvision/xml';
 export const ISC_PATH = '/isc/events';
+/** The simulated device's login for the alertStream row. */
+export const STREAM_DEVICE_PASSWORD = 'bench-stream-pw';
 
 export const TARGETS = ['bare', 'node-red-http-in', 'this'] as const;
 /** `core`, on request only: the listener's push route without Node-RED, to tell their costs apart. */
@@ -27,6 +29,8 @@ export interface TargetArgs {
   appSecret: string;
   /** The listener's picture setting (`buffer`, the default, keeps them; `none` skips them). */
   images: 'buffer' | 'none';
+  /** `this` only: also read the alertStream of the simulated device on this port (alert-stream node). */
+  streamPort?: number;
 }
 
 export interface TargetStats {

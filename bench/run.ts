@@ -6,7 +6,7 @@
  * Options: --quick (1 s cells), --duration=<ms>, --targets=bare,node-red-http-in,this,
  * --workloads=xml-vmd,json-acs,mp-anpr,mp-acs,isc-100,upload-1mb, --connections=1,10,100,
  * --modes=keep-alive,close, --profile=<target> (a --cpu-prof profile of that target, per workload),
- * --images=none (the listener skips pictures), --no-write (print only). Extra target: `core` (the
+ * --images=none (the listener skips pictures), --no-write (print only), --no-stream (no alertStream row). Extra target: `core` (the
  * listener's push route without Node-RED).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -20,6 +20,8 @@ import {
 } from './report';
 import { EXTRA_TARGETS, HTTP_IN_XML_PATH, TARGETS, type LoadCommand, type LoadReply, type TargetArgs, type TargetCommand, type TargetKind, type TargetMessage, type TargetStats } from './protocol';
 import { averageBodyBytes, buildWorkload, isWorkloadId, WORKLOAD_IDS, type WorkloadId } from './workloads';
+import type { StreamDeviceCommand, StreamDeviceMessage } from './stream-device';
+import type { EventKind } from '../src/simulator/push/event-kind';
 
 interface Options {
   durationMs: number;
@@ -31,6 +33,8 @@ interface Options {
   profile: TargetKind | null;
   images: 'buffer' | 'none';
   write: boolean;
+  /** Also measure the alertStream row (off with --no-stream). */
+  stream: boolean;
 }
 
 const APP_KEY = '24681357';
@@ -58,6 +62,7 @@ function parseOptions(argv: string[]): Options {
     profile: (profile ?? null) as TargetKind | null,
     images: value('images') === 'none' ? 'none' : 'buffer',
     write: !argv.includes('--no-write'),
+    stream: !argv.includes('--no-stream'),
   };
 }
 
@@ -209,6 +214,68 @@ function describeLoad(result: LoadResult): string {
   return result.errors > 0 ? `, ${result.errors} errors (${result.errorSamples.join('; ')})` : '';
 }
 
+/** The alertStream row: one stream from a simulated device at full speed into the alert-stream node. */
+interface StreamRow { workload: WorkloadId; kind: EventKind; eventsPerSec: number; delivered: number; sent: number }
+
+const STREAM_WORKLOADS: { workload: WorkloadId; kind: EventKind }[] = [{ workload: 'xml-vmd', kind: 'vmd' }, { workload: 'mp-anpr', kind: 'anpr' }];
+
+async function measureAlertStream(options: Options): Promise<StreamRow[]> {
+  const device = fork(path.join(__dirname, 'stream-device.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T extends StreamDeviceMessage['type']>(type: T) => new Promise<Extract<StreamDeviceMessage, { type: T }>>((resolve) => {
+    const on = (message: StreamDeviceMessage) => {
+      if (message.type !== type) return;
+      device.off('message', on);
+      resolve(message as Extract<StreamDeviceMessage, { type: T }>);
+    };
+    device.on('message', on);
+  });
+  const ask = async <T extends StreamDeviceMessage['type']>(command: StreamDeviceCommand, type: T) => {
+    const answer = next(type);
+    device.send(command);
+    return answer;
+  };
+  const rows: StreamRow[] = [];
+  try {
+    const { port } = await next('ready');
+    for (const { workload, kind } of STREAM_WORKLOADS) {
+      const args: TargetArgs = {
+        kind: 'this', pushPort: await freePort(), iscPort: await freePort(), platformPort: null, appKey: APP_KEY, appSecret: APP_SECRET,
+        images: options.images, streamPort: port,
+      };
+      const child = await startTarget('this', args, null);
+      try {
+        const until = Date.now() + 15_000;
+        while ((await ask({ cmd: 'open' }, 'open')).streams < 1) {
+          if (Date.now() > until) throw new Error('the alert-stream node did not open the stream');
+          await sleep(50);
+        }
+        await ask({ cmd: 'emit', kind, durationMs: options.warmupMs }, 'emitted');
+        const before = await settle(child, 0, Number.MAX_SAFE_INTEGER);
+        const emitted = await ask({ cmd: 'emit', kind, durationMs: options.durationMs }, 'emitted');
+        const after = await settle(child, before.delivered, emitted.events);
+        const delivered = after.delivered - before.delivered;
+        rows.push({ workload, kind, eventsPerSec: delivered / (emitted.elapsedMs / 1000), delivered, sent: emitted.events });
+        console.log(`  alertStream      ${workload.padEnd(10)} one stream:  ${Math.round(delivered / (emitted.elapsedMs / 1000)).toLocaleString('en-US').padStart(8)} ev/s, delivered ${delivered}/${emitted.events}`);
+      } finally {
+        await child.stop();
+      }
+    }
+  } finally {
+    if (device.connected) device.disconnect();
+  }
+  return rows;
+}
+
+function streamTable(rows: StreamRow[], cells: Cell[]): string {
+  const push = (workload: WorkloadId) => cells.find((c) => c.target === 'this' && c.workload === workload && c.mode === 'keep-alive' && c.connections === 1)?.eventsPerSec;
+  const fmt = (n: number | undefined) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
+  return [
+    '| workload | alertStream: one stream, simulator at full speed (ev/s) | delivered / sent | listener push, keep-alive, 1 connection (ev/s) |',
+    '|---|--:|--:|--:|',
+    ...rows.map((r) => `| ${r.workload} | ${fmt(r.eventsPerSec)} | ${r.delivered.toLocaleString('en-US')} / ${r.sent.toLocaleString('en-US')} | ${fmt(push(r.workload))} |`),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const root = repoRoot();
@@ -233,6 +300,7 @@ async function main(): Promise<void> {
   );
 
   const cells: Cell[] = [];
+  let streamRows: StreamRow[] = [];
   /** Each target's RSS right after it started, before any load. */
   const idleRss = new Map<TargetKind, number>();
   try {
@@ -293,6 +361,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (options.stream) streamRows = await measureAlertStream(options);
   } finally {
     await load.stop();
     await platform?.close();
@@ -326,6 +395,16 @@ async function main(): Promise<void> {
     '',
     baselineTable(cells),
     '',
+    ...(streamRows.length > 0 ? [
+      '## alertStream (pull) beside push',
+      '',
+      'One `hikvision-alert-stream` node reading one alertStream from the device simulator (another process) writing',
+      `events as fast as the node takes them, for ${options.durationMs / 1000} s; beside it the listener's rate for the same event pushed`,
+      'over one keep-alive connection.',
+      '',
+      streamTable(streamRows, cells),
+      '',
+    ] : []),
     '## All cells',
     '',
     ...infos.map((info) => `${workloadTable(info, cells, options.targets)}\n`),

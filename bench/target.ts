@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { delivered, COUNT_SINK_HTML } from './count-sink';
 import { httpInFlow, packageFlow, type FlowNode } from './flows';
-import type { TargetArgs, TargetCommand, TargetMessage, TargetStats } from './protocol';
+import { STREAM_DEVICE_PASSWORD, type TargetArgs, type TargetCommand, type TargetMessage, type TargetStats } from './protocol';
 import { portRegistry } from '../src/server/port-registry';
 import { PushRoute } from '../src/server/push-route';
 
@@ -79,8 +79,8 @@ async function startNodeRed(args: TargetArgs): Promise<void> {
   let flow: FlowNode[];
   let credentials: Record<string, Record<string, string>> = {};
   if (args.kind === 'this') {
-    flow = packageFlow({ pushPort: args.pushPort, iscPort: args.iscPort, platformPort: args.platformPort, appKey: args.appKey, images: args.images });
-    credentials = { isc: { appKey: args.appKey, appSecret: args.appSecret } };
+    flow = packageFlow({ pushPort: args.pushPort, iscPort: args.iscPort, platformPort: args.platformPort, appKey: args.appKey, images: args.images, streamPort: args.streamPort });
+    credentials = { isc: { appKey: args.appKey, appSecret: args.appSecret }, device: { username: 'admin', password: STREAM_DEVICE_PASSWORD } };
   } else {
     flow = httpInFlow();
   }

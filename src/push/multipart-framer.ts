@@ -31,11 +31,11 @@ const MAX_DELIMITER_PADDING = 256;
 const EMPTY = Buffer.alloc(0);
 const HEADER_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]*:/;
 
-const enum State { Preamble, Headers, Body, Done }
+const enum State { Preamble, Headers, Body, Done, Between }
 
 type DelimiterTail = { kind: 'open'; next: number } | { kind: 'close' } | { kind: 'more' } | { kind: 'none' };
 
-export class MultipartFramer {
+export class MultipartFramer implements LengthFraming {
   private state = State.Preamble;
   /** In state Body: bytes that may begin a delimiter, kept from the previous write. */
   private carry: Buffer | null = null;
@@ -105,6 +105,55 @@ export class MultipartFramer {
     this.state = State.Done;
   }
 
+  /** See LengthFraming. */
+  get heldBackBytes(): number {
+    return this.state === State.Body && this.carry ? this.carry.length - this.carrySkip : 0;
+  }
+
+  /** See LengthFraming. */
+  endPartAfter(dataBytes: number): boolean {
+    if (this.state !== State.Body) return false;
+    const carry = this.carry ?? EMPTY;
+    const from = this.carrySkip;
+    const end = Math.min(carry.length, from + Math.max(0, dataBytes));
+    if (end > from) this.sink.partData(carry.subarray(from, end));
+    this.sink.partEnd();
+    this.carry = end < carry.length ? carry.subarray(end) : null;
+    this.carrySkip = 0;
+    this.state = State.Between;
+    return true;
+  }
+
+  /**
+   * After a part ended by its length: skips line ends (and anything else up to a line that is this
+   * body's delimiter); returns the position after the delimiter line, or -1 when the buffer is used up.
+   */
+  private readBetween(buf: Buffer, from: number, eof: boolean): number {
+    let pos = from;
+    for (;;) {
+      const lineEnd = buf.indexOf(LF, pos);
+      if (lineEnd === -1) {
+        if (eof) {
+          this.state = State.Done;
+          return -1;
+        }
+        if (buf.length - pos > MAX_PART_HEADER_BYTES) throw new PushError('malformed', 'multipart data after a part longer than its Content-Length');
+        if (pos < buf.length) this.carry = buf.subarray(pos);
+        return -1;
+      }
+      const line = lineText(buf, pos, lineEnd, 'latin1');
+      pos = lineEnd + 1;
+      if (line.startsWith('--') && this.isDelimiterLine(line)) {
+        if (line.length === this.boundaryLower.length + 4 && line.endsWith('--')) {
+          this.state = State.Done;
+          return -1;
+        }
+        this.state = State.Headers;
+        return pos;
+      }
+    }
+  }
+
   /** Whether a delimiter can begin inside the held-back bytes or right at the start of the chunk. */
   private delimiterMayStraddle(carry: Buffer, chunk: Buffer): boolean {
     const needle = this.needle;
@@ -142,6 +191,12 @@ export class MultipartFramer {
         }
         case State.Body: {
           const next = this.readBody(buf, dataFrom, scanFrom, eof);
+          if (next === -1) return;
+          pos = next;
+          break;
+        }
+        case State.Between: {
+          const next = this.readBetween(buf, pos, eof);
           if (next === -1) return;
           pos = next;
           break;
@@ -375,6 +430,21 @@ export class MultipartFramer {
     // the body ends on the delimiter line itself
     return eof ? { kind: 'close' } : { kind: 'more' };
   }
+}
+
+/**
+ * Streams (alertStream) announce each part's Content-Length and then fall silent until the next
+ * event: framing on the boundary alone would hold a part back until the next one begins. These let
+ * a reader that counts the announced length end the open part as soon as its bytes are in.
+ */
+export interface LengthFraming {
+  /** Bytes of the open part held back (not yet handed to the sink); 0 when no part is open. */
+  readonly heldBackBytes: number;
+  /**
+   * Ends the open part after `dataBytes` more of the held-back bytes; what follows them (line
+   * ends, the next delimiter) is framing. Returns false (and does nothing) when no part is open.
+   */
+  endPartAfter(dataBytes: number): boolean;
 }
 
 /** The line's text without its CR and trailing blanks. */

@@ -18,7 +18,8 @@ export const USAGE = `Usage: hikvision-sim [options]            a simulated Hikv
        hikvision-sim platform [options]   a simulated iSC / HikCentral platform
 
 The device answers ISAPI (digest login, /ISAPI/Event/notification/httpHosts, deviceInfo) and
-pushes events to every httpHosts slot that points somewhere, replaying stored events first.
+pushes events to every httpHosts slot that points somewhere, replaying stored events first, and
+serves them on /ISAPI/Event/notification/alertStream to clients that pull them.
 
   -p, --port N            ISAPI port (default 8080; 0 = any free port)
       --host ADDR         bind address (default 127.0.0.1)
@@ -47,6 +48,9 @@ pushes events to every httpHosts slot that points somewhere, replaying stored ev
       --device-ip IP      the ipAddress written in events (default 192.168.1.64)
       --reboot-every S    reboot every S seconds, resetting the httpHosts slots
                           (also POST /simulator/reboot, /simulator/offline, /simulator/online)
+      --heartbeat S       alertStream heartbeat every S seconds (default 10; 0 = none)
+      --single-session    alertStream: one session, a second client gets 404
+      --busy              alertStream: answer 403 invalidOperation (connection limit)
   -q, --quiet             print only the start line and errors
   -h, --help`;
 
@@ -146,6 +150,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     deviceIp: v['device-ip'],
     rebootEveryMs: v['reboot-every'] !== undefined ? (number(v['reboot-every'], 'reboot-every', 1) ?? 0) * 1000 : undefined,
     slots: v['push-to'] !== undefined ? [slotFromUrl(v['push-to'], v['push-auth'], v.format)] : undefined,
+    alertStream: { heartbeatMs: (number(v.heartbeat ?? '10', 'heartbeat', 0, 3600, false) ?? 10) * 1000, singleSession: v['single-session'] === true, busy: v.busy === true },
   };
   if (v['push-to'] === undefined && (v['push-auth'] !== undefined || v.format !== undefined)) {
     throw new CliUsageError('--push-auth and --format describe the --push-to slot');
@@ -193,6 +198,9 @@ function parse(argv: string[]) {
       quirks: { type: 'string' },
       'device-ip': { type: 'string' },
       'reboot-every': { type: 'string' },
+      heartbeat: { type: 'string' },
+      'single-session': { type: 'boolean' },
+      busy: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -46,6 +46,7 @@ async function runDevice(command: Extract<ReturnType<typeof parseCli>, { command
   console.log(`${stamp()} configure it with the httpHosts node (device ${simulator.url}, user ${command.device.username ?? 'admin'})` +
     `${enabled > 0 ? '; pushing to the preset slot now' : '; it pushes once a slot points at a listener'}. Ctrl+C stops.`);
   simulator.startPushing(command.push);
+  simulator.alertStream.startEmitting({ kinds: command.push.kinds, rate: command.push.rate });
 
   await new Promise<void>((resolve) => {
     const stop = (): void => {

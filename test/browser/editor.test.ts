@@ -19,7 +19,7 @@ import { CHROMIUM, CHROMIUM_ARGS, deploy, openEditor, screenshot, waitForStatus,
 import { exampleLabels, isFlowNode, readExample } from './example-flows';
 import { installedModule, REPO_ROOT, startNodeRed, type RunningNodeRed } from './node-red-process';
 
-const NODE_TYPES = ['hikvision-listener', 'hikvision-httphosts', 'hikvision-isc-subscribe', 'hikvision-event-filter', 'hikvision-device-watch'];
+const NODE_TYPES = ['hikvision-listener', 'hikvision-httphosts', 'hikvision-isc-subscribe', 'hikvision-event-filter', 'hikvision-device-watch', 'hikvision-alert-stream'];
 const CONFIG_TYPES = ['hikvision-config', 'hikvision-isc'];
 const DEVICE_PASSWORD = 'browser-test-pw';
 const APP_KEY = '24681357';
@@ -189,7 +189,7 @@ describe('the editor in a real browser (Node-RED 4.1, Chromium)', function () {
     });
     await screenshot(page, 'en-palette');
     assert.deepEqual(entries.map((e) => e.type), NODE_TYPES);
-    assert.deepEqual(entries.map((e) => e.label.replace(/\s+/g, ' ')), ['listener', 'httpHosts', 'iSC subscribe', 'event filter', 'device watch']);
+    assert.deepEqual(entries.map((e) => e.label.replace(/\s+/g, ' ')), ['listener', 'httpHosts', 'iSC subscribe', 'event filter', 'device watch', 'alert stream']);
     for (const entry of entries) assert.match(entry.icon, new RegExp(`/icons/node-red-contrib-hikvision-events/${entry.type}\\.svg`), `${entry.type} icon`);
     assert.equal(new Set(entries.map((e) => e.color)).size, 1, `one colour: ${entries.map((e) => e.color).join(', ')}`);
   });

@@ -23,6 +23,7 @@ import { coreNode, helper, loadFlow, nodeModule, startServer, stopServer } from 
 const PACKAGE_TYPES = [
   'hikvision-config', 'hikvision-listener', 'hikvision-httphosts', 'hikvision-isc', 'hikvision-isc-subscribe', 'hikvision-event-filter',
   'hikvision-device-watch',
+  'hikvision-alert-stream',
 ];
 /** The core node files an example may use, by type. */
 const CORE_FILES: Record<string, string> = {
@@ -41,6 +42,7 @@ const EXPECTED_LABELS = [
   'Keep a camera pushing',
   'device alarms to MQTT',
   'iSC door events to filter and debug',
+  'pull events from a camera (alertStream)',
   'set up HTTP listening on a device',
   'simulator demo',
 ];
@@ -164,7 +166,7 @@ describe(`examples on ${process.env.NODE_RED_PACKAGE ?? 'node-red'}`, function (
     assert.deepEqual(portRegistry.openPorts(), [], 'every port is closed after the example is removed');
   });
 
-  it('has the five examples the menu should show, each well-formed for import', () => {
+  it('has the examples the menu should show, each well-formed for import', () => {
     assert.deepEqual(exampleLabels(), EXPECTED_LABELS);
     const allTypes = new Set([...PACKAGE_TYPES, ...Object.keys(CORE_FILES)]);
     const usedPackageTypes = new Set<string>();
@@ -173,6 +175,7 @@ describe(`examples on ${process.env.NODE_RED_PACKAGE ?? 'node-red'}`, function (
       const ids = flow.map((n) => n.id);
       assert.equal(new Set(ids).size, ids.length, `${label}: ids are unique`);
       for (const node of flow) {
+        if (node.type === 'tab') continue;
         assert.ok(!allTypes.has(node.id), `${label}: id ${node.id} is not a node type`);
         assert.ok(!('credentials' in node), `${label}: ${node.id} carries no credentials`);
         if (node.type === 'tab') {
@@ -218,6 +221,21 @@ describe(`examples on ${process.env.NODE_RED_PACKAGE ?? 'node-red'}`, function (
     assert.equal(alarm.payload.eventType, 'VMD');
     const [rest] = await other.waitFor(1);
     assert.equal(rest.payload.eventType, 'AccessControllerEvent');
+    assert.equal(describeEntries(logged('ERROR')), '');
+  });
+
+  it('"pull events from a camera (alertStream)": alarms read from the stream reach the debug node', async () => {
+    const { flow, credentials } = await prepare('pull events from a camera (alertStream)', env);
+    const opened = env.device.alertStream.stats().opened;
+    await loadFlow(modulesFor(flow), flow, credentials);
+    const alarms = collect<EventMsg & { via?: string }>(idOf(flow, 'debug', 'alarms from the stream'));
+    await eventually(() => env.device.alertStream.stats().opened > opened && env.device.alertStream.stats().open > 0, 'the stream to open');
+    await env.device.alertStream.emit({ kinds: ['io', 'vmd'] });
+    const [alarm] = await alarms.waitFor(1);
+    assert.equal(alarm.payload.eventType, 'VMD');
+    assert.equal(alarm.via, 'stream');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(alarms.messages.length, 1, 'the IO event is filtered out');
     assert.equal(describeEntries(logged('ERROR')), '');
   });
 

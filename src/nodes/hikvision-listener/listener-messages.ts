@@ -14,6 +14,8 @@ export interface ListenerMessage extends NodeMessage {
   topic: string;
   remoteAddress: string;
   replay?: true;
+  /** How the event arrived: `push` here (the alert-stream node sends `stream`). */
+  via: 'push';
   /** The device's identity, when a device watch has read it from this address. */
   device?: KnownDevice;
   attachments?: ReturnType<typeof toEmailAttachments>;
@@ -55,6 +57,7 @@ export class ListenerMessages {
       payload,
       topic: `hikvision/${source}/${event.eventType}`,
       remoteAddress: meta.remoteAddress,
+      via: 'push',
     };
     if (event.replay && replays === 'tag') {
       msg.replay = true;

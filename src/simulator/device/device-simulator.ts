@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { ALERT_STREAM_PATH, AlertStreamService, type AlertStreamControl, type AlertStreamSettings } from './alert-stream-service';
 import { DeviceAuth, deviceRealm, type AuthMethod } from './device-auth';
 import { DeviceControl } from './device-control';
 import { SimEventTriggers } from './event-triggers';
@@ -20,6 +21,7 @@ import { PushClient } from '../push/push-client';
 import { mergeReports, pushEvents, type PushReport, type PushResult, type PushRunOptions } from '../push/push-events';
 
 export type { SimSlot, JsonWrapper } from './http-host-slots';
+export type { AlertStreamControl, AlertStreamSettings, AlertStreamStats, StreamEmitOptions } from './alert-stream-service';
 export type { PushReport, PushRunOptions } from '../push/push-events';
 
 export interface DeviceSimulatorOptions {
@@ -69,6 +71,8 @@ export interface DeviceSimulatorOptions {
   channels?: number;
   /** False: the login lacks the right to change event triggers (PUT answers 403 noPermission). */
   triggerRight?: boolean;
+  /** The alertStream's heartbeat and busy/single-session switches (see AlertStreamSettings). */
+  alertStream?: AlertStreamSettings;
 }
 
 export interface DeviceSimulator {
@@ -94,6 +98,8 @@ export interface DeviceSimulator {
   requestCount(): number;
   /** The stored text of an event trigger, exactly as last written (or as the device made it). */
   triggerText(id: string): string | undefined;
+  /** The pull side: events, drops and stalls on open alertStreams, and what it saw. */
+  readonly alertStream: AlertStreamControl;
   close(): Promise<void>;
 }
 
@@ -207,8 +213,18 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
   const rebootTimer = options.rebootEveryMs ? setInterval(() => { control.reboot(); }, options.rebootEveryMs) : null;
   rebootTimer?.unref();
 
+  const alertStreams = new AlertStreamService({
+    auth,
+    namespace: identity.namespace,
+    context: () => ({ deviceIp, mac: identity.macAddress, nvr }),
+    settings: options.alertStream,
+    log,
+  });
+
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    if (!control.intercept(req, res)) void service.handle(req, res);
+    if (control.intercept(req, res)) return;
+    if ((req.url ?? '').split('?')[0] === ALERT_STREAM_PATH) alertStreams.handle(req, res);
+    else void service.handle(req, res);
   };
   let server: http.Server | https.Server;
   if (options.https) {
@@ -266,9 +282,11 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
     setOffline: (offline) => { control.setOffline(offline); },
     requestCount: () => control.requestCount,
     triggerText: (id) => triggers.text(id),
+    alertStream: alertStreams,
     async close(): Promise<void> {
       if (rebootTimer) clearInterval(rebootTimer);
       continuous = null;
+      alertStreams.close();
       await pusher.stop();
       await new Promise<void>((resolve) => {
         server.close(() => { resolve(); });

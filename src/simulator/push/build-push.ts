@@ -189,3 +189,37 @@ export function buildTestPush(ctx: BuildPushContext = {}): BuiltTestPush {
   const full = eventContext(ctx);
   return { kind: 'test', ...assemble(testEventContent(full), ctx, full) };
 }
+
+/** One event as an alertStream carries it: the event part, then its picture parts. */
+export interface StreamEvent {
+  kind: EventKind;
+  eventType: string;
+  replay: boolean;
+  /** Parts with the headers the stream gives them (Content-Type, Content-Length, names of pictures). */
+  parts: MultipartPart[];
+  /** The exact picture bytes, in order. */
+  images: Buffer[];
+}
+
+/** The same event as a push of `kind` (XML, or JSON on terminals), framed for the alertStream. */
+export function buildStreamEvent(kind: EventKind, ctx: BuildPushContext = {}): StreamEvent {
+  const full = eventContext(ctx);
+  const content = eventContent(kind, full);
+  const document = renderDocument(content, 'XML');
+  // Content-Length counts the line end after an event document (alert-stream.md §3).
+  const body = Buffer.concat([document.body, Buffer.from('\r\n')]);
+  const parts: MultipartPart[] = [{ headers: [`Content-Type: ${document.contentType}`, `Content-Length: ${body.length}`], body }];
+  const images: Buffer[] = [];
+  for (const spec of content.pictures) {
+    const data = cachedJpeg(spec.jpeg);
+    images.push(data);
+    const headers = [
+      `Content-Disposition: form-data; name="${spec.partName}"; filename="${spec.filename}"`,
+      `Content-Type: ${spec.contentType}`,
+      `Content-Length: ${data.length}`,
+    ];
+    if (spec.contentId !== undefined) headers.push(`Content-ID: ${spec.contentId}`);
+    parts.push({ headers, body: data });
+  }
+  return { kind, eventType: content.eventType, replay: full.replay, parts, images };
+}

@@ -30,6 +30,7 @@ const DYNAMIC_VALUES: Partial<Record<string, () => string[]>> = {
 /** The msg properties of each node's output contract: each must be a <dt> in the help's Outputs. */
 const OUTPUT_PROPERTIES: Partial<Record<string, string[]>> = {
   'hikvision-listener': ['payload', 'topic', 'remoteAddress', 'replay', 'attachments'],
+  'hikvision-alert-stream': ['payload', 'topic', 'remoteAddress', 'via', 'replay', 'attachments'],
   'hikvision-httphosts': ['payload'],
   'hikvision-isc-subscribe': ['payload', 'topic', 'ability', 'sendTime', 'action'],
   'hikvision-event-filter': ['payload', 'synthetic', 'twin'],
@@ -73,7 +74,7 @@ function outputsSection(html: string, heading: RegExp): string {
 describe('editor locales and help', () => {
   it('the package lists its node types, each with its editor file', () => {
     assert.deepEqual(TYPES.sort(), [
-      'hikvision-config', 'hikvision-device-watch', 'hikvision-event-filter', 'hikvision-httphosts', 'hikvision-isc', 'hikvision-isc-subscribe', 'hikvision-listener',
+      'hikvision-alert-stream', 'hikvision-config', 'hikvision-device-watch', 'hikvision-event-filter', 'hikvision-httphosts', 'hikvision-isc', 'hikvision-isc-subscribe', 'hikvision-listener',
     ]);
     for (const type of TYPES) assert.ok(fs.existsSync(path.join(REPO_ROOT, 'nodes', `${type}.html`)), `nodes/${type}.html`);
   });

@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import fs from 'node:fs';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { deviceDirectory } from '../isapi/device-directory';
 import type { DeviceTarget } from '../isapi/device-target';
 import { detectLocalAddress } from '../isapi/local-address';
 import { localAddresses, localIPv4Address } from '../net/local-addresses';
@@ -76,6 +77,11 @@ export default function register(RED: NodeAPI): void {
       tls,
       allow: parseAllowList(def.allowList),
     };
+    // Nodes that fetch pictures for an event find this device's login by the event's address.
+    if (this.device.host) {
+      const remove = deviceDirectory.add(this.device);
+      this.on('close', () => { remove(); });
+    }
   }
 
   RED.nodes.registerType<HikvisionConfigNode, HikvisionConfigDef, unknown, HikvisionConfigCredentials>('hikvision-config', HikvisionConfig, {

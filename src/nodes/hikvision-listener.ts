@@ -10,6 +10,9 @@ import type { PushError } from '../push/push-error';
 import { portRegistry, normalisePath, type RouteLease, type ServerState } from '../server/port-registry';
 import { PushRoute, type PushMeta, type PushSubscriber } from '../server/push-route';
 import { toEmailAttachments } from '../push/email-attachments';
+import { pictureMode, type PictureMode } from '../isapi/event-pictures';
+import { PictureDelivery } from '../isapi/picture-delivery';
+import { DEFAULT_PICTURE_LIMITS, pictureTimeoutMs } from '../isapi/picture-fetcher';
 import type { HikvisionConfigNode } from './hikvision-config';
 import { StatusThrottle } from './status-throttle';
 import { clientErrorKind, WarningLimiter } from './warning-limiter';
@@ -20,6 +23,9 @@ interface ListenerDef extends NodeDef {
   images: 'buffer' | 'none';
   replays: 'pass' | 'tag' | 'drop';
   attachments: boolean;
+  pictures?: PictureMode;
+  /** Seconds an event may wait for its pictures (default 5). */
+  pictureTimeout?: string | number;
 }
 
 export interface ListenerMessage extends NodeMessage {
@@ -86,8 +92,17 @@ export default function register(RED: NodeAPI): void {
       return idPrefix + idCount.toString(16).padStart(8, '0');
     };
 
+    // Pictures the events name by URL, or a snapshot, fetched before the event goes out (in order).
+    const pictures = new PictureDelivery({
+      mode: wantImages ? pictureMode(def.pictures) : 'as-sent',
+      limits: { ...DEFAULT_PICTURE_LIMITS, timeoutMs: pictureTimeoutMs(def.pictureTimeout) },
+      onProblem: (problem, device) => warnLimited('pictures', RED._('hikvision-listener.errors.picture', {
+        source: problem.source, path: problem.path, device, reason: problem.reason,
+      })),
+      onUnknownDevice: (address) => warnLimited('pictures-device', RED._('hikvision-listener.errors.picture-device', { address })),
+    });
+
     const deliver = (event: HikEvent, meta: PushMeta): void => {
-      if (event.replay && replays === 'drop') return;
       const payload = wantImages ? event : { ...event, images: [] };
       const source = event.ipAddress ?? meta.remoteAddress.replace(/^::ffff:/, '');
       const msg: ListenerMessage = {
@@ -107,7 +122,10 @@ export default function register(RED: NodeAPI): void {
     const subscriber: PushSubscriber = {
       images: wantImages,
       onEvents: (events, meta) => {
-        for (const event of events) deliver(event, meta);
+        for (const event of events) {
+          if (event.replay && replays === 'drop') continue;
+          pictures.deliver(event, [meta.remoteAddress, event.ipAddress], (e) => deliver(e, meta));
+        }
         count += events.length;
         const last = events.at(-1);
         if (last) status.later({ fill: 'green', shape: 'dot', text: `:${port} · ${count} · ${last.eventType} ${clock()}` });
@@ -158,7 +176,8 @@ export default function register(RED: NodeAPI): void {
         server.off('clientError', onClientError);
         status.stop();
         unsubscribe?.();
-        const closing = lease?.release() ?? Promise.resolve();
+        // Events still waiting for their pictures go out first (each waits at most the fetch timeout).
+        const closing = pictures.idle().then(() => lease?.release());
         closing.then(() => done(), () => done());
       });
     } catch (err) {

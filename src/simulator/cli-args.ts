@@ -45,6 +45,9 @@ pushes events to every httpHosts slot that points somewhere, replaying stored ev
       --stored N          stored events replayed to a newly set slot (default 3)
       --quirks LIST       ${QUIRK_NAMES.join(',')}
       --device-ip IP      the ipAddress written in events (default 192.168.1.64)
+      --picture-urls      ANPR and access-control events name their pictures by URL
+                          (served behind the login for --picture-ttl minutes, default 10)
+      --picture-ttl M     how long those picture URLs stay valid
   -q, --quiet             print only the start line and errors
   -h, --help`;
 
@@ -142,6 +145,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     lockoutMs: lockoutMinutes !== undefined ? lockoutMinutes * 60_000 : undefined,
     storedEvents: number(v.stored, 'stored', 0),
     deviceIp: v['device-ip'],
+    pictureUrlTtlMs: v['picture-ttl'] !== undefined ? (number(v['picture-ttl'], 'picture-ttl', 0, 10_000, false) ?? 0) * 60_000 : undefined,
     slots: v['push-to'] !== undefined ? [slotFromUrl(v['push-to'], v['push-auth'], v.format)] : undefined,
   };
   if (v['push-to'] === undefined && (v['push-auth'] !== undefined || v.format !== undefined)) {
@@ -154,6 +158,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     concurrency: number(v.concurrency, 'concurrency', 1, 1000),
     activeRepeats: number(v.repeats, 'repeats', 1, 10_000),
     quirks: quirks(v.quirks),
+    pictureUrls: v['picture-urls'] === true ? true : undefined,
   };
   return { command: 'device', device, push, quiet: v.quiet === true };
 }
@@ -189,6 +194,8 @@ function parse(argv: string[]) {
       stored: { type: 'string' },
       quirks: { type: 'string' },
       'device-ip': { type: 'string' },
+      'picture-urls': { type: 'boolean' },
+      'picture-ttl': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },

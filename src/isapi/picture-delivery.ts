@@ -3,6 +3,7 @@
  * `pictures` option). Fetches start the moment an event arrives and end by its own deadline, so
  * keeping the order never holds an event longer than the timeout.
  */
+import { OrderedSender } from '../net/ordered-sender';
 import type { HikEvent } from '../push/hik-event';
 import { deviceDirectory, type DeviceDirectory } from './device-directory';
 import { addPictures, wantsPictures, type PictureMode, type PictureProblem } from './event-pictures';
@@ -19,9 +20,13 @@ export interface PictureDeliveryOptions {
   onUnknownDevice(address: string): void;
 }
 
+interface Outgoing {
+  event: HikEvent;
+  send: (event: HikEvent) => void;
+}
+
 export class PictureDelivery {
-  private tail: Promise<void> = Promise.resolve();
-  private pending = 0;
+  private readonly queue = new OrderedSender<Outgoing>((out) => out.send(out.event));
   private readonly limits: PictureLimits;
   private readonly directory: DeviceDirectory;
 
@@ -36,39 +41,25 @@ export class PictureDelivery {
    */
   deliver(event: HikEvent, addresses: readonly (string | null)[], send: (event: HikEvent) => void): void {
     if (!wantsPictures(event, this.options.mode)) {
-      this.inOrder(event, send);
+      this.queue.push({ event, send });
       return;
     }
     const target = this.directory.find(...addresses);
     if (!target) {
       this.options.onUnknownDevice(addresses.find(Boolean) ?? '?');
-      this.inOrder(event, send);
+      this.queue.push({ event, send });
       return;
     }
     const source = pictureSourceFor(target, this.limits);
     const withPictures = addPictures(event, this.options.mode, source, Date.now() + this.limits.timeoutMs).then(({ event: out, problems }) => {
       for (const problem of problems) this.options.onProblem(problem, source.origin);
-      return out;
+      return { event: out, send };
     });
-    this.inOrder(withPictures, send);
+    this.queue.push(withPictures);
   }
 
   /** Resolves when every event handed in so far has been sent (a node's close waits for it). */
   idle(): Promise<void> {
-    return this.tail;
-  }
-
-  private inOrder(ready: HikEvent | Promise<HikEvent>, send: (event: HikEvent) => void): void {
-    if (this.pending === 0 && !(ready instanceof Promise)) {
-      // Nothing waiting ahead of it and nothing to fetch: out at once, on the hot path's own tick.
-      send(ready);
-      return;
-    }
-    this.pending++;
-    this.tail = this.tail
-      .then(() => ready)
-      .then((event) => send(event))
-      .catch(() => undefined) // a throwing send must not stop the events behind it
-      .finally(() => { this.pending--; });
+    return this.queue.idle();
   }
 }

@@ -4,14 +4,17 @@
  * into one message per event (output 1). `msg.payload.action` subscribe / unsubscribe / view
  * calls the platform on demand; its answer leaves on output 2.
  */
-import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { ArtemisClient } from '../isc/artemis-client';
 import type { ArtemisError } from '../isc/artemis-error';
 import { defaultCallbackUrl } from '../isc/callback-url';
 import { EVENT_SERVICE_PATHS, type ArtemisEnvelope, type EventSubscriptionRequest, type SubscriptionSubType } from '../isc/event-service-api';
 import { parseEventLevels, parseEventTypeList } from '../isc/event-type-list';
+import type { IscEvent } from '../isc/event-notify';
 import { iscEventTopic } from '../isc/event-topic';
 import { IscNotifyReceiver } from '../isc/notify-receiver';
+import { fetchPlatformPictures, DEFAULT_PLATFORM_PICTURE_LIMITS } from '../isc/platform-picture-fetcher';
+import { OrderedSender } from '../net/ordered-sender';
 import { SubscriptionKeeper, type SubscriptionState } from '../isc/subscription-keeper';
 import { normalisePath, portRegistry, type RouteLease } from '../server/port-registry';
 import type { HikvisionIscNode } from './hikvision-isc';
@@ -27,6 +30,8 @@ export interface IscSubscribeDef extends NodeDef {
   callbackUrl: string;
   unsubscribeOnClose: boolean;
   resubscribeInterval: string | number;
+  /** `fetch`: download the pictures events name, through the platform, into `payload.images`. */
+  pictures?: 'as-sent' | 'fetch';
 }
 
 export const DEFAULT_LISTEN_PORT = 8089;
@@ -149,11 +154,25 @@ export default function register(RED: NodeAPI): void {
     } catch (err) {
       refuse(RED._('hikvision-isc-subscribe.status.path-in-use'), (err as Error).message);
     }
+    // With pictures fetched, events still leave in the order they came, each after at most the timeout.
+    const fetchPictures = def.pictures === 'fetch';
+    const pictureWarnings = new WarningLimiter(CLIENT_ERROR_WARN_MS);
+    const outgoing = new OrderedSender<NodeMessage>((msg) => this.send([msg, null]));
+    const withPictures = async (ability: string, event: IscEvent): Promise<IscEvent> => {
+      const { images, failures } = await fetchPlatformPictures(client, config.platform, ability, event, Date.now() + DEFAULT_PLATFORM_PICTURE_LIMITS.timeoutMs);
+      const held = failures.length > 0 ? pictureWarnings.take('pictures') : null;
+      if (held !== null) {
+        const more = held > 0 ? ` ${RED._('hikvision-isc-subscribe.errors.held-back', { count: held })}` : '';
+        this.warn(RED._('hikvision-isc-subscribe.errors.picture', { uri: failures[0].uri, reason: failures[0].reason }) + more);
+      }
+      return { ...event, images };
+    };
     if (lease) {
       detach = lease.route.attach({
         events: (notify) => {
           for (const event of notify.events) {
-            this.send([{ payload: event, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime }, null]);
+            const message = (payload: IscEvent): NodeMessage => ({ payload, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime });
+            outgoing.push(fetchPictures ? withPictures(notify.ability, event).then(message) : message(event));
           }
         },
         malformed: (error, remoteAddress) => {
@@ -208,7 +227,7 @@ export default function register(RED: NodeAPI): void {
         ? client.call(EVENT_SERVICE_PATHS.unsubscribe, { eventTypes }, { timeoutMs: CLOSE_CALL_TIMEOUT_MS })
           .then(() => this.log(`unsubscribed ${eventTypes.join(',')}`), (err: unknown) => this.warn(`unsubscribe on close failed: ${(err as Error).message}`))
         : Promise.resolve();
-      Promise.all([release, unsubscribe]).then(() => done(), () => done());
+      Promise.all([release, unsubscribe, outgoing.idle()]).then(() => done(), () => done());
     });
   }
 

@@ -37,6 +37,13 @@ export interface ArtemisEventService {
   viewSubscriptions(): Promise<ArtemisEnvelope<SubscriptionView> & { data: SubscriptionView }>;
 }
 
+/** A gateway answer as received. */
+export interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
 export interface ArtemisClientOptions {
   /** Deadline for a whole call (connect, TLS, request, answer). */
   timeoutMs?: number;
@@ -88,7 +95,43 @@ export class ArtemisClient implements ArtemisEventService {
    * POSTs `body` as JSON to `/artemis<apiPath>` and resolves with the platform's answer
    * (`code` "0"); rejects with an `ArtemisError` otherwise.
    */
-  call(apiPath: string, body: unknown, options: { timeoutMs?: number } = {}): Promise<ArtemisEnvelope> {
+  async call(apiPath: string, body: unknown, options: { timeoutMs?: number } = {}): Promise<ArtemisEnvelope> {
+    const where = `${platformOrigin(this.platform)}${ARTEMIS_PREFIX}${apiPath}`;
+    const secrets = [this.platform.appSecret, this.platform.appKey];
+    const fail = (message: string, kind: ArtemisErrorKind, code: string, extra: Partial<ArtemisErrorDetails> = {}) =>
+      new ArtemisError(quoteForeignText(message, Infinity, secrets), { ...extra, kind, code });
+    const { status, body: raw } = await this.post(apiPath, body, { timeoutMs: options.timeoutMs, maxBytes: RESPONSE_LIMIT_BYTES });
+    const text = raw.toString('utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (isEnvelope(parsed)) {
+      const code = String(parsed.code);
+      if (code === '0' && status >= 200 && status < 300) return { ...parsed, code, msg: typeof parsed.msg === 'string' ? parsed.msg : '' };
+      if (code !== '0') {
+        const platformMessage = quoteForeignText(typeof parsed.msg === 'string' ? parsed.msg : JSON.stringify(parsed.msg ?? ''), QUOTED_TEXT_MAX, secrets);
+        const hint = hintForArtemisCode(code);
+        throw fail(`platform error ${code}: ${platformMessage}${hint ? ` (${hint})` : ''}`, 'platform', code, {
+          platformMessage, hint, httpStatus: status,
+        });
+      }
+    }
+    if (status < 200 || status >= 300) {
+      const hint = httpHint(status);
+      throw fail(`HTTP ${status} from ${where}${hint ? ` (${hint})` : ''}${excerpt(text)}`, 'http', `HTTP_${status}`, { httpStatus: status, hint });
+    }
+    throw fail(`the answer from ${where} is not the platform's {code,msg,data} JSON${excerpt(text)}`, 'response', 'BAD_RESPONSE', { httpStatus: status });
+  }
+
+  /**
+   * One signed POST of `body` as JSON to `/artemis<apiPath>`: resolves with whatever the gateway
+   * answers (any status, JSON or bytes: picture APIs answer a JPEG or a redirect); rejects with an
+   * `ArtemisError` on network and TLS failures, a timeout, or an answer over `maxBytes`.
+   */
+  post(apiPath: string, body: unknown, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<RawAnswer> {
     const { host, port, protocol, rejectUnauthorized, appKey, appSecret } = this.platform;
     const path = ARTEMIS_PREFIX + apiPath;
     const where = `${platformOrigin(this.platform)}${path}`;
@@ -110,8 +153,9 @@ export class ArtemisClient implements ArtemisEventService {
     }, appSecret);
     const secrets = [appSecret, appKey];
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const maxBytes = options.maxBytes ?? RESPONSE_LIMIT_BYTES;
 
-    return new Promise<ArtemisEnvelope>((resolve, reject) => {
+    return new Promise<RawAnswer>((resolve, reject) => {
       let settled = false;
       const fail = (message: string, kind: ArtemisErrorKind, code: string, extra: Partial<ArtemisErrorDetails> = {}) => {
         if (settled) return;
@@ -134,8 +178,8 @@ export class ArtemisClient implements ArtemisEventService {
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > RESPONSE_LIMIT_BYTES) {
-            fail(`the platform's answer from ${where} is larger than ${RESPONSE_LIMIT_BYTES} bytes`, 'response', 'BAD_RESPONSE');
+          if (size > maxBytes) {
+            fail(`the platform's answer from ${where} is larger than ${maxBytes} bytes`, 'response', 'BAD_RESPONSE');
             return;
           }
           chunks.push(chunk);
@@ -143,37 +187,9 @@ export class ArtemisClient implements ArtemisEventService {
         res.on('error', (err: NodeJS.ErrnoException) => fail(transportMessage(err, where), 'network', err.code ?? 'ERROR'));
         res.on('end', () => {
           if (settled) return;
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = undefined;
-          }
-          if (isEnvelope(parsed)) {
-            const code = String(parsed.code);
-            if (code === '0' && status >= 200 && status < 300) {
-              settled = true;
-              clearTimeout(timer);
-              resolve({ ...parsed, code, msg: typeof parsed.msg === 'string' ? parsed.msg : '' });
-              return;
-            }
-            if (code !== '0') {
-              const platformMessage = quoteForeignText(typeof parsed.msg === 'string' ? parsed.msg : JSON.stringify(parsed.msg ?? ''), QUOTED_TEXT_MAX, secrets);
-              const hint = hintForArtemisCode(code);
-              fail(`platform error ${code}: ${platformMessage}${hint ? ` (${hint})` : ''}`, 'platform', code, {
-                platformMessage, hint, httpStatus: status,
-              });
-              return;
-            }
-          }
-          if (status < 200 || status >= 300) {
-            const hint = httpHint(status);
-            fail(`HTTP ${status} from ${where}${hint ? ` (${hint})` : ''}${excerpt(text)}`, 'http', `HTTP_${status}`, { httpStatus: status, hint });
-            return;
-          }
-          fail(`the answer from ${where} is not the platform's {code,msg,data} JSON${excerpt(text)}`, 'response', 'BAD_RESPONSE', { httpStatus: status });
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
         });
       });
       const timer = setTimeout(() => {

@@ -4,6 +4,7 @@
  * credential store: never in flow JSON, never logged. The settings are read in `hikvision-config/`.
  */
 import type { Node, NodeAPI } from 'node-red';
+import { deviceLogins } from '../isapi/device-logins';
 import type { DeviceTarget } from '../isapi/device-target';
 import type { ListenSettings } from '../server/listen-settings';
 import { deviceTarget, listenSettings, type HikvisionConfigCredentials, type HikvisionConfigDef } from './hikvision-config/config-settings';
@@ -25,6 +26,11 @@ export default function register(RED: NodeAPI): void {
     const { listen, listenError } = listenSettings(def, this.credentials, RED);
     this.listen = listen;
     this.listenError = listenError;
+    // Nodes that fetch pictures for an event find this device's login by the event's address.
+    if (this.device.host) {
+      const remove = deviceLogins.add(this.device);
+      this.on('close', () => { remove(); });
+    }
   }
 
   RED.nodes.registerType<HikvisionConfigNode, HikvisionConfigDef, unknown, HikvisionConfigCredentials>('hikvision-config', HikvisionConfig, {

@@ -42,4 +42,8 @@ export interface HikImage {
   contentId: string | null;
   /** The bytes exactly as sent (trailing bytes after a JPEG's end marker included). */
   data: Buffer;
+  /** Only on pictures the node fetched itself (`pictures` option): a URL the event carried, or a channel snapshot. */
+  source?: 'url' | 'snapshot';
+  /** Only on fetched pictures: where it was fetched, never with credentials. */
+  url?: string;
 }

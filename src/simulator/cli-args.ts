@@ -51,6 +51,9 @@ serves them on /ISAPI/Event/notification/alertStream to clients that pull them.
       --heartbeat S       alertStream heartbeat every S seconds (default 10; 0 = none)
       --single-session    alertStream: one session, a second client gets 404
       --busy              alertStream: answer 403 invalidOperation (connection limit)
+      --picture-urls      ANPR and access-control events name their pictures by URL
+                          (served behind the login for --picture-ttl minutes, default 10)
+      --picture-ttl M     how long those picture URLs stay valid
   -q, --quiet             print only the start line and errors
   -h, --help`;
 
@@ -149,6 +152,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     storedEvents: number(v.stored, 'stored', 0),
     deviceIp: v['device-ip'],
     rebootEveryMs: v['reboot-every'] !== undefined ? (number(v['reboot-every'], 'reboot-every', 1) ?? 0) * 1000 : undefined,
+    pictureUrlTtlMs: v['picture-ttl'] !== undefined ? (number(v['picture-ttl'], 'picture-ttl', 0, 10_000, false) ?? 0) * 60_000 : undefined,
     slots: v['push-to'] !== undefined ? [slotFromUrl(v['push-to'], v['push-auth'], v.format)] : undefined,
     alertStream: { heartbeatMs: (number(v.heartbeat ?? '10', 'heartbeat', 0, 3600, false) ?? 10) * 1000, singleSession: v['single-session'] === true, busy: v.busy === true },
   };
@@ -162,6 +166,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     concurrency: number(v.concurrency, 'concurrency', 1, 1000),
     activeRepeats: number(v.repeats, 'repeats', 1, 10_000),
     quirks: quirks(v.quirks),
+    pictureUrls: v['picture-urls'] === true ? true : undefined,
   };
   return { command: 'device', device, push, quiet: v.quiet === true };
 }
@@ -201,6 +206,8 @@ function parse(argv: string[]) {
       heartbeat: { type: 'string' },
       'single-session': { type: 'boolean' },
       busy: { type: 'boolean' },
+      'picture-urls': { type: 'boolean' },
+      'picture-ttl': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -13,6 +13,7 @@ import type { TestNodeInitializer } from 'node-red-node-test-helper';
 import type { HikEvent } from '../../src/push/hik-event';
 import { portRegistry } from '../../src/server/port-registry';
 import { startDeviceSimulator, type DeviceSimulator } from '../../src/simulator/device/device-simulator';
+import { snapshotJpeg } from '../../src/simulator/device/picture-store';
 import { startPlatformSimulator, type PlatformSimulator } from '../../src/simulator/platform/platform-simulator';
 import { pushEvents } from '../../src/simulator/push/push-events';
 import { exampleLabels, isFlowNode, readExample, type FlowNode } from '../browser/example-flows';
@@ -43,6 +44,7 @@ const EXPECTED_LABELS = [
   'device alarms to MQTT',
   'iSC door events to filter and debug',
   'pull events from a camera (alertStream)',
+  'motion with a snapshot to e-mail',
   'set up HTTP listening on a device',
   'simulator demo',
 ];
@@ -256,6 +258,22 @@ describe(`examples on ${process.env.NODE_RED_PACKAGE ?? 'node-red'}`, function (
     assert.ok(msg.attachments.every((a) => Buffer.isBuffer(a.content) && a.content.length > 1000));
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(mail.messages.length, 1, 'the motion event is not mailed');
+  });
+
+  it('"motion with a snapshot to e-mail": one mail per motion start, with the camera\'s snapshot of the channel attached', async () => {
+    const { flow, ports } = await prepare('motion with a snapshot to e-mail', env);
+    await loadFlow(modulesFor(flow), flow, { [idOf(flow, 'hikvision-config')]: { username: DEVICE_USER, password: DEVICE_PASSWORD } });
+    const mail = collect<MailMsg>(idOf(flow, 'debug', 'e-mail (stand-in)'));
+    const port = ports.get(idOf(flow, 'hikvision-config'))!;
+    const report = await pushEvents({ host: '127.0.0.1', port, path: '/motion' }, { kinds: ['vmd', 'io'], channel: 2, activeRepeats: 3 });
+    assert.equal(report.ok, 6);
+    const [msg] = await mail.waitFor(1);
+    assert.equal(msg.topic, 'VMD on 192.168.1.64, channel 2');
+    assert.match(msg.payload as string, /Snapshot attached \(snapshot-ch2\.jpg\)/);
+    assert.deepEqual(msg.attachments?.map((a) => [a.filename, a.contentType]), [['snapshot-ch2.jpg', 'image/jpeg']]);
+    assert.ok(msg.attachments[0].content.equals(snapshotJpeg(2)), 'the channel\'s snapshot, byte-exact');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(mail.messages.length, 1, 'repeats and the alarm input send no more mail');
   });
 
   it('"set up HTTP listening on a device": the inject points a slot here, and the device\'s events arrive', async () => {

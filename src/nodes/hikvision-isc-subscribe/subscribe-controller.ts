@@ -11,7 +11,10 @@ import { iscEventTopic } from '../../isc/event-topic';
 import { parseEventTypeList } from '../../isc/event-type-list';
 import type { IscPlatform } from '../../isc/isc-platform';
 import { IscNotifyReceiver } from '../../isc/notify-receiver';
+import type { IscEvent } from '../../isc/event-notify';
+import { DEFAULT_PLATFORM_PICTURE_LIMITS, fetchPlatformPictures } from '../../isc/platform-picture-fetcher';
 import { PushSilence } from '../../isc/push-silence';
+import { OrderedSender } from '../../net/ordered-sender';
 import { SubscriptionKeeper, type SubscriptionState } from '../../isc/subscription-keeper';
 import { realScheduler } from '../../filter/scheduler';
 import { portRegistry, type PortRegistry, type RouteLease } from '../../server/port-registry';
@@ -60,6 +63,7 @@ export function failureLabel(RED: Pick<NodeAPI, '_'>, error: Error): string {
 
 export class IscSubscribeController {
   private readonly client: ArtemisClient;
+  private readonly platform: IscPlatform;
   private readonly keeper: SubscriptionKeeper;
   /** Warnings about misbehaving clients of the callback port: the first a minute, with how many were held back. */
   private readonly clientWarnings: LimitedLog;
@@ -71,6 +75,9 @@ export class IscSubscribeController {
   /** Says once when no push has come for `silentAfter` minutes. */
   private readonly silence: PushSilence;
   private subscribedCount = 0;
+  /** Events leave in the order they came, also while some wait for their pictures. */
+  private readonly outgoing: OrderedSender<NodeMessage>;
+  private readonly pictureWarnings: LimitedLog;
   private pushStatusAt = 0;
 
   constructor(
@@ -84,6 +91,9 @@ export class IscSubscribeController {
     this.clientWarnings = new LimitedLog((text) => node.warn(text), (count) => RED._('hikvision-isc-subscribe.errors.held-back', { count }));
     this.pushErrors = new LimitedErrors(node, (count) => RED._('hikvision-isc-subscribe.errors.errors-held-back', { count }));
     this.client = new ArtemisClient(platform);
+    this.platform = platform;
+    this.outgoing = new OrderedSender((msg) => node.send([msg, null]));
+    this.pictureWarnings = new LimitedLog((text) => node.warn(text), (count) => RED._('hikvision-isc-subscribe.errors.held-back', { count }));
     this.keeper = new SubscriptionKeeper(this.client, request, { resubscribeIntervalMs: settings.resubscribeMs });
     this.keeper.on('state', this.onState);
     this.keeper.on('drift', (drift: string) => { node.log(RED._('hikvision-isc-subscribe.log.drift', { drift })); });
@@ -161,7 +171,8 @@ export class IscSubscribeController {
       events: (notify) => {
         this.pushed();
         for (const event of notify.events) {
-          this.node.send([{ payload: event, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime }, null]);
+          const message = (payload: IscEvent): NodeMessage => ({ payload, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime } as NodeMessage);
+          this.outgoing.push(this.settings.fetchPictures ? this.withPictures(notify.ability, event).then(message) : message(event));
         }
       },
       malformed: (error, remoteAddress) => {
@@ -180,6 +191,15 @@ export class IscSubscribeController {
         this.refuse(RED._('hikvision-isc-subscribe.status.port-error', { port: listenPort, code }), RED._('hikvision-isc-subscribe.errors.listen', { port: listenPort, detail: (err as Error).message }));
       },
     );
+  }
+
+  /** The event with `images`: the pictures it names, fetched through the platform (at most the timeout). */
+  private async withPictures(ability: string, event: IscEvent): Promise<IscEvent> {
+    const deadline = Date.now() + DEFAULT_PLATFORM_PICTURE_LIMITS.timeoutMs;
+    const { images, failures } = await fetchPlatformPictures(this.client, this.platform, ability, event, deadline);
+    const [first] = failures;
+    if (first) this.pictureWarnings.report('pictures', () => this.RED._('hikvision-isc-subscribe.errors.picture', { uri: first.uri, reason: first.reason }));
+    return { ...event, images };
   }
 
   /** Runs the action msg.payload asks for; the platform's answer. */
@@ -218,6 +238,6 @@ export class IscSubscribeController {
           (err: unknown) => this.node.warn(RED._('hikvision-isc-subscribe.errors.unsubscribe-failed', { detail: (err as Error).message })),
         )
       : Promise.resolve();
-    return Promise.all([release, unsubscribe]).then(() => undefined);
+    return Promise.all([release, unsubscribe, this.outgoing.idle()]).then(() => undefined);
   }
 }

@@ -20,6 +20,8 @@ export interface IscSubscribeDef extends NodeDef {
   resubscribeInterval: string | number;
   /** Minutes without a push before output 2 says `silent`; 0 = off. */
   silentAfter?: string | number;
+  /** `fetch`: download the pictures events name, through the platform, into `payload.images`. */
+  pictures?: 'as-sent' | 'fetch';
 }
 
 export const DEFAULT_LISTEN_PORT = 8089;
@@ -41,6 +43,7 @@ export interface IscSubscribeSettings {
   resubscribeMs: number;
   /** Minutes without a push before the node says the platform went silent; 0 = off. */
   silentAfterMinutes: number;
+  fetchPictures: boolean;
 }
 
 function toNumber(value: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -57,7 +60,7 @@ export function readSubscribeSettings(def: IscSubscribeDef): IscSubscribeSetting
   const eventLvl = parseEventLevels(def.eventLvl);
   const resubscribeMs = toNumber(def.resubscribeInterval, DEFAULT_RESUBSCRIBE_SECONDS, 0, 7 * 86400) * 1000;
   const silentAfterMinutes = toNumber(def.silentAfter, 0, 0, 7 * 1440);
-  return { eventTypes, invalid, listenPort, path, callbackUrl, subType, eventLvl, resubscribeMs, silentAfterMinutes };
+  return { eventTypes, invalid, listenPort, path, callbackUrl, subType, eventLvl, resubscribeMs, silentAfterMinutes, fetchPictures: def.pictures === 'fetch' };
 }
 
 /** The subscribe call's body for these settings. */

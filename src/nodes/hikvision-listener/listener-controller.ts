@@ -4,6 +4,8 @@
  * the log. The node file only reads its config and hands this its output.
  */
 import type { NodeAPI, NodeMessage, NodeStatus } from 'node-red';
+import { PictureDelivery } from '../../isapi/picture-delivery';
+import { DEFAULT_PICTURE_LIMITS } from '../../isapi/picture-fetcher';
 import type { HikEvent } from '../../push/hik-event';
 import type { PushError } from '../../push/push-error';
 import { normalisePath } from '../../net/url-path';
@@ -36,6 +38,8 @@ export class ListenerController {
   private readonly errors: LimitedErrors;
   /** What the route calls for this node's pushes. */
   private readonly subscriber: PushSubscriber;
+  /** Fetches the pictures events name (or a snapshot) before they go out, keeping their order. */
+  private readonly pictures: PictureDelivery;
   private readonly port: number;
   private count = 0;
   private lease: RouteLease<PushRoute> | null = null;
@@ -55,6 +59,14 @@ export class ListenerController {
     this.messages = new ListenerMessages(options);
     this.port = settings.port;
     this.subscriber = this.pushSubscriber(options.wantImages);
+    this.pictures = new PictureDelivery({
+      mode: options.pictures,
+      limits: { ...DEFAULT_PICTURE_LIMITS, timeoutMs: options.pictureTimeoutMs },
+      onProblem: (problem, device) => this.warnings.report('pictures', () => RED._('hikvision-listener.errors.picture', {
+        source: problem.source, path: problem.path, device, reason: problem.reason,
+      })),
+      onUnknownDevice: (address) => this.warnings.report('pictures-device', () => RED._('hikvision-listener.errors.picture-device', { address })),
+    });
   }
 
   private deliver(event: HikEvent, meta: PushMeta): void {
@@ -67,7 +79,7 @@ export class ListenerController {
       images: wantImages,
       onEvents: (events, meta) => {
         const { port } = this;
-        for (const event of events) this.deliver(event, meta);
+        for (const event of events) this.pictures.deliver(event, [meta.remoteAddress, event.ipAddress], (e) => this.deliver(e, meta));
         this.count += events.length;
         const last = events.at(-1);
         if (last) this.status.later({ fill: 'green', shape: 'dot', text: `:${port} · ${this.count} · ${last.eventType} ${this.clock.text()}` });
@@ -144,6 +156,7 @@ export class ListenerController {
     this.server?.off('clientError', this.onClientError);
     this.status.stop();
     this.unsubscribe?.();
-    return this.lease?.release() ?? Promise.resolve();
+    // Events still waiting for their pictures go out first (each waits at most the fetch timeout).
+    return this.pictures.idle().then(() => this.lease?.release());
   }
 }

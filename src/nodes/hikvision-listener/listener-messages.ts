@@ -3,6 +3,8 @@
  * the replay tag and the e-mail attachments as the node's settings ask.
  */
 import type { NodeMessage } from 'node-red';
+import { pictureMode, type PictureMode } from '../../isapi/event-pictures';
+import { pictureTimeoutMs } from '../../isapi/picture-fetcher';
 import { toEmailAttachments } from '../../push/email-attachments';
 import type { HikEvent } from '../../push/hik-event';
 import { deviceDirectory, type KnownDevice } from '../../server/device-directory';
@@ -26,19 +28,32 @@ export interface ListenerMessageDef {
   images: 'buffer' | 'none';
   replays: 'pass' | 'tag' | 'drop';
   attachments: boolean;
+  /** Pictures for events that came without them: `as-sent` (default), `fetch-urls`, `snapshot`. */
+  pictures?: PictureMode;
+  /** Seconds an event may wait for its pictures (default 5). */
+  pictureTimeout?: string | number;
 }
 
 export interface ListenerMessageOptions {
   wantImages: boolean;
   replays: 'pass' | 'tag' | 'drop';
   attachments: boolean;
+  /** `as-sent` whenever pictures are dropped anyway. */
+  pictures: PictureMode;
+  pictureTimeoutMs: number;
 }
 
 /** The options from the node's properties (flows saved by older versions may lack some). */
 export function listenerMessageOptions(def: Partial<ListenerMessageDef>): ListenerMessageOptions {
   const wantImages = def.images !== 'none';
   const replays = def.replays === 'drop' || def.replays === 'pass' ? def.replays : 'tag';
-  return { wantImages, replays, attachments: Boolean(def.attachments) };
+  return {
+    wantImages,
+    replays,
+    attachments: Boolean(def.attachments),
+    pictures: wantImages ? pictureMode(def.pictures) : 'as-sent',
+    pictureTimeoutMs: pictureTimeoutMs(def.pictureTimeout),
+  };
 }
 
 /** Builds the message for an event, or null when the settings drop it (a replay with replays 'drop'). */

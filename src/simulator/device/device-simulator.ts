@@ -14,6 +14,7 @@ import { SimEventTriggers } from './event-triggers';
 import { deviceIdentity, type DeviceIdentity } from './device-identity';
 import { HttpHostSlots, type JsonWrapper, type SimSlot } from './http-host-slots';
 import { IsapiService } from './isapi-service';
+import { PictureStore } from './picture-store';
 import { selfSignedCertificate } from './self-signed-cert';
 import { ContinuousPusher, ReplayTracker, slotTarget } from './slot-pusher';
 import { buildTestPush, DEFAULT_DEVICE_IP, DEFAULT_MAC } from '../push/build-push';
@@ -59,7 +60,9 @@ export interface DeviceSimulatorOptions {
   model?: string;
   /** Events kept in the device's store, replayed to a slot the first time it points somewhere (default 3). */
   storedEvents?: number;
-  /** Defaults for push() and startPushing() (kinds, rate, quirks, …). */
+  /** How long the captures URL-mode events name stay downloadable (default 10 minutes). */
+  pictureUrlTtlMs?: number;
+  /** Defaults for push() and startPushing() (kinds, rate, quirks, pictureUrls, …). */
   pushDefaults?: PushRunOptions;
   /** Where progress lines go (one per request; never passwords). Default: nowhere. */
   log?: (line: string) => void;
@@ -100,6 +103,8 @@ export interface DeviceSimulator {
   triggerText(id: string): string | undefined;
   /** The pull side: events, drops and stalls on open alertStreams, and what it saw. */
   readonly alertStream: AlertStreamControl;
+  /** Makes every capture URL-mode events named so far expire (the storage overwrote them). */
+  expirePictures(): void;
   close(): Promise<void>;
 }
 
@@ -131,6 +136,7 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
   const store = new HttpHostSlots({ nvr, namespace: identity.namespace, count: identity.slotCount, presets: options.slots });
   const replays = new ReplayTracker();
   const listeners = new Set<(changedIds: string[], slots: SimSlot[]) => void>();
+  const pictures = new PictureStore(options.pictureUrlTtlMs ?? 10 * 60_000, options.clock);
   let sequence = 0;
 
   const pushOptionsFor = (slot: SimSlot, extra: PushRunOptions): PushRunOptions => {
@@ -144,6 +150,7 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
       mac: identity.macAddress,
       firstSequence: sequence,
       replayStored: extra.replayStored ?? stored,
+      publishPicture: (path, data) => { pictures.add(path, data); },
     };
   };
 
@@ -183,6 +190,7 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
     refuseJson: options.refuseJson ?? false,
     ignoreJson: options.ignoreJson ?? false,
     log,
+    pictures,
     testSlot: async (slot) => {
       const client = new PushClient(slotTarget(slot), { timeoutMs: 5000 });
       try {
@@ -283,6 +291,7 @@ export async function startDeviceSimulator(options: DeviceSimulatorOptions = {})
     requestCount: () => control.requestCount,
     triggerText: (id) => triggers.text(id),
     alertStream: alertStreams,
+    expirePictures: () => { pictures.expireAll(); },
     async close(): Promise<void> {
       if (rebootTimer) clearInterval(rebootTimer);
       continuous = null;

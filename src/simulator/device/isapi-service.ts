@@ -8,6 +8,7 @@ import type { DeviceAuth } from './device-auth';
 import { capabilitiesDocument, deviceInfoDocument, type DeviceIdentity } from './device-identity';
 import type { SimEventTriggers } from './event-triggers';
 import type { HttpHostSlots, JsonWrapper, SimSlot } from './http-host-slots';
+import { snapshotChannel, snapshotJpeg, type PictureStore } from './picture-store';
 import { renderResponseStatus, STATUS, type DeviceStatus } from './response-status';
 
 export interface IsapiServiceOptions {
@@ -25,6 +26,8 @@ export interface IsapiServiceOptions {
   slotsChanged: (changedIds: string[]) => void;
   /** `/ISAPI/Event/triggers` and its single triggers (absent: 404 like old firmware). */
   triggers?: SimEventTriggers;
+  /** The captures URL-mode events name (snapshots need no store). */
+  pictures: PictureStore;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -33,7 +36,7 @@ const HOSTS = '/ISAPI/Event/notification/httpHosts';
 interface Answer {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
   headers?: Record<string, string | string[]>;
   note?: string;
 }
@@ -106,6 +109,8 @@ export class IsapiService {
     const format: 'xml' | 'json' = wantsJson && !this.options.ignoreJson ? 'json' : 'xml';
     const text = body.toString('utf8');
 
+    const picture = method === 'GET' ? this.picture(path, url) : null;
+    if (picture) return picture;
     if (path === '/ISAPI/System/deviceInfo') {
       if (method !== 'GET') return this.status(STATUS.methodNotAllowed, format, path);
       return this.document(deviceInfoDocument(this.options.identity, format), format);
@@ -154,6 +159,20 @@ export class IsapiService {
     });
     if (result.changed.length > 0) this.options.slotsChanged(result.changed);
     return this.status(STATUS.ok, format, path, changes.length > 0 ? changes.join(', ') : 'unchanged');
+  }
+
+  /** A channel snapshot or a stored capture; null when the path is neither. */
+  private picture(path: string, url: string): Answer | null {
+    const jpeg = (data: Buffer, note: string): Answer => ({ status: 200, contentType: 'image/jpeg', body: data, note });
+    if (/^\/ISAPI\/(Streaming|ContentMgmt\/StreamingProxy)\/channels\/\d+\/picture$/.test(path)) {
+      const channel = snapshotChannel(path);
+      // Real devices answer 403 for a stream they do not have.
+      if (channel === null || channel > 64) return this.status(STATUS.notSupport, 'xml', path, 'no such stream');
+      return jpeg(snapshotJpeg(channel), `snapshot channel ${channel}`);
+    }
+    if (!path.startsWith('/picture/') && !path.startsWith('/LOCALS/pic/')) return null;
+    const stored = this.options.pictures.get(url);
+    return stored ? jpeg(stored, `${stored.length} bytes`) : this.status(STATUS.notFound, 'xml', path, 'picture expired or never stored');
   }
 
   private document(body: string, format: 'xml' | 'json'): Answer {

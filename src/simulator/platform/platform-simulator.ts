@@ -9,6 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ARTEMIS_PREFIX, EVENT_SERVICE_PATHS } from '../../isc/event-service-api';
+import { PICTURE_APIS, servePictureApi, servePictureService } from './picture-service';
 import { SIMULATOR_TLS } from './simulator-certificate';
 import { platformIsoTime, SIMULATED_EVENT_KINDS, simulateOccurrence, type SimulatedEvent, type SimulatedEventKind } from './simulated-events';
 import { SubscriptionStore, type StoredSubscription } from './subscription-store';
@@ -123,6 +124,8 @@ export async function startPlatformSimulator(options: PlatformSimulatorOptions):
   const calls: RecordedCall[] = [];
   let fault: ArtemisRejection | null = null;
   let sequence = 0;
+  /** `http(s)://host:port`, known once listening: picture URLs the platform hands out point here. */
+  let origin = '';
   const verifier = {
     appKey: options.appKey,
     appSecret: options.appSecret,
@@ -142,12 +145,13 @@ export async function startPlatformSimulator(options: PlatformSimulatorOptions):
   const serve = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
+    if (servePictureService(req, res)) return;
     if (!path.startsWith(`${ARTEMIS_PREFIX}/`)) return refuse(res, path, 404, 'not an Artemis path');
     if (req.method !== 'POST') return refuse(res, path, 405, 'POST expected');
     const rejection = verifyArtemisRequest({ method: req.method, url, headers: req.headers, body }, verifier);
     if (rejection) return answer(res, path, rejection);
     const api = path.slice(ARTEMIS_PREFIX.length);
-    const known = Object.values(EVENT_SERVICE_PATHS) as string[];
+    const known = [...Object.values(EVENT_SERVICE_PATHS), ...PICTURE_APIS] as string[];
     if (!known.includes(api)) return refuse(res, path, 404, 'no such API');
     let parsed: unknown;
     try {
@@ -157,6 +161,10 @@ export async function startPlatformSimulator(options: PlatformSimulatorOptions):
     }
     if (!isRecord(parsed)) return answer(res, path, { code: '0x02401021', msg: 'parse request JSON data error' });
     if (fault) return answer(res, path, fault);
+    if (PICTURE_APIS.includes(api)) {
+      calls.push({ path, code: '0' });
+      return servePictureApi(api, parsed, origin, res, (envelope) => answer(res, path, envelope));
+    }
     const problem = api === EVENT_SERVICE_PATHS.subscribe ? store.subscribe(parsed)
       : api === EVENT_SERVICE_PATHS.unsubscribe ? store.unsubscribe(parsed)
         : null;
@@ -192,10 +200,11 @@ export async function startPlatformSimulator(options: PlatformSimulatorOptions):
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  origin = `${options.https ? 'https' : 'http'}://${urlHost}:${port}`;
 
   return {
     port,
-    url: `${options.https ? 'https' : 'http'}://${urlHost}:${port}`,
+    url: origin,
     subscriptions: () => store.list(),
     dropSubscription: (eventDest) => store.drop(eventDest),
     calls: () => calls.map((call) => ({ ...call })),

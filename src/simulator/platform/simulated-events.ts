@@ -76,7 +76,7 @@ function accessEvent(code: 198914 | 196893, seq: number, now: Date): IscEvent {
       ExtEventPictureURL: card ? '' : `/pic?sim=face-${seq}`,
       ExtReceiveTime: String(now.getTime() * 1000),
       Seq: seq,
-      svrIndexCode: '',
+      svrIndexCode: card ? '' : 'sim-picture-server-1',
     },
   };
 }

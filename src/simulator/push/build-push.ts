@@ -35,6 +35,8 @@ export interface BuildPushContext {
   tzMinutes?: number;
   /** Access control with its face picture (default) or as plain JSON. */
   pictures?: boolean;
+  /** ANPR and access control name their pictures by URL instead of sending them (`linkedPictures` says what to serve). */
+  pictureUrls?: boolean;
   /** `auto`: as the device frames this kind; `bare`: the document alone; `multipart`: always multipart. */
   envelope?: 'auto' | 'bare' | 'multipart';
 }
@@ -48,6 +50,8 @@ export interface BuiltPush {
   eventType: string;
   /** The exact picture bytes inside the body, in order (trailing bytes included when that quirk is on). */
   images: Buffer[];
+  /** URL mode: the pictures the event names by URL, for the device to serve at `path`. */
+  linkedPictures: { path: string; data: Buffer }[];
   replay: boolean;
 }
 
@@ -71,6 +75,7 @@ function eventContext(ctx: BuildPushContext): EventContext {
     now: ctx.now ?? new Date(),
     tzMinutes: ctx.tzMinutes ?? DEFAULT_TZ_MINUTES,
     pictures: ctx.pictures ?? true,
+    pictureUrls: ctx.pictureUrls ?? false,
   };
 }
 
@@ -176,7 +181,8 @@ function assemble(content: EventContent, ctx: BuildPushContext, full: EventConte
   if (quirks.chunked) headers['Transfer-Encoding'] = 'chunked';
   else headers['Content-Length'] = String(body.length);
   headers.Connection = quirks.connectionClose ? 'close' : 'keep-alive';
-  return { headers, body, eventType: content.eventType, images, replay: full.replay };
+  const linkedPictures = (content.pictureLinks ?? []).map((link) => ({ path: link.path, data: cachedJpeg(link.jpeg) }));
+  return { headers, body, eventType: content.eventType, images, linkedPictures, replay: full.replay };
 }
 
 export function buildPush(kind: EventKind, ctx: BuildPushContext = {}): BuiltPush {

@@ -28,6 +28,14 @@ export interface EventContext {
   tzMinutes: number;
   /** Access control: false sends the event without its picture, as plain JSON. */
   pictures: boolean;
+  /** ANPR and access control name their pictures by URL on the device instead of sending them (URL mode). */
+  pictureUrls: boolean;
+}
+
+/** A picture the event names by URL: the device serves it at `path` (behind its login) for a while. */
+export interface PictureLink {
+  path: string;
+  jpeg: JpegOptions;
 }
 
 export interface PictureSpec {
@@ -63,6 +71,8 @@ export interface EventContent {
   json?: Record<string, unknown>;
   jsonIndent?: number;
   pictures: PictureSpec[];
+  /** URL mode: pictures the event names by URL instead of carrying them. */
+  pictureLinks?: PictureLink[];
   /** Multipart framing the device uses; null: a bare body. */
   framing: Framing | null;
 }
@@ -157,6 +167,11 @@ function region(id: number, points: [number, number][], target?: { kind: string;
 
 function picture(seed: number, partName: string, filename: string, width: number, height: number, size: number, contentId?: string): PictureSpec {
   return { partName, filename, contentType: 'image/jpeg', contentId, jpeg: { width, height, size, seed } };
+}
+
+/** `http://<device>:<port><path>`: the device writes its own view of its address into the URL. */
+function deviceUrl(ctx: EventContext, path: string): string {
+  return `http://${ctx.deviceIp}:${ctx.portNo}${path}`;
 }
 
 /** Pictures vary with the sequence, over a small pool so they can be cached during load runs. */
@@ -264,6 +279,18 @@ function anpr(ctx: EventContext): EventContent {
   const sceneId = `${stamp}00${String(ctx.sequence % 1000).padStart(3, '0')}ScEnE`;
   const rect = (name: string, x: number, y: number, w: number, h: number): XmlElement =>
     element(name, [leaf('X', x), leaf('Y', y), leaf('width', w), leaf('height', h)]);
+  const seed = pictureSeed('anpr', ctx, 0);
+  const plateJpeg = { width: 400, height: 120, size: 12_000, seed };
+  const sceneJpeg = { width: 1920, height: 1080, size: 158_000, seed: seed + 1 };
+  // URL mode: the pictures stay on the device, in the channel's picture track. The element that
+  // carries the URL on ANPR cameras is not in any public capture; `pictureURL` is this simulator's choice.
+  const track = `/picture/Streaming/tracks/${channelOf(ctx)}03/?name=ch${String(channelOf(ctx)).padStart(5, '0')}_${stamp}`;
+  const links: PictureLink[] | null = ctx.pictureUrls
+    ? [
+      { path: `${track}${ctx.sequence}1&size=${plateJpeg.size}`, jpeg: plateJpeg },
+      { path: `${track}${ctx.sequence}2&size=${sceneJpeg.size}`, jpeg: sceneJpeg },
+    ]
+    : null;
   const children = envelope(ctx, 'ANPR', 'ANPR');
   children.push(
     element('ANPR', [
@@ -296,12 +323,14 @@ function anpr(ctx: EventContext): EventContent {
         element('pictureInfo', [
           leaf('fileName', 'licensePlatePicture.jpg'), leaf('type', 'licensePlatePicture'), leaf('dataType', 0),
           leaf('picRecogMode', 0), leaf('absTime', stamp), leaf('pId', plateId),
+          ...(links ? [leaf('pictureURL', deviceUrl(ctx, links[0].path))] : []),
         ]),
         element('pictureInfo', [
           leaf('fileName', 'detectionPicture.jpg'), leaf('type', 'detectionPicture'), leaf('dataType', 0),
           leaf('picRecogMode', 0), leaf('absTime', stamp),
           rect('plateRect', 544, 835, 40, 35), rect('vehicelRect', 241, 86, 547, 765),
           leaf('pId', sceneId),
+          ...(links ? [leaf('pictureURL', deviceUrl(ctx, links[1].path))] : []),
         ]),
       ]),
       leaf('originalLicensePlate', plate),
@@ -315,15 +344,15 @@ function anpr(ctx: EventContext): EventContent {
     leaf('monitoringSiteID', 1),
     ...trailer(ctx, 'ANPR'),
   );
-  const seed = pictureSeed('anpr', ctx, 0);
   return {
     eventType: 'ANPR',
     document: root(ctx, children, NS_ISAPI),
     xmlStyle: { declaration: '<?xml version="1.0" encoding="utf-8"?>', indent: '', eol: '\n', finalEol: true },
-    pictures: [
+    pictures: links ? [] : [
       picture(seed, 'licensePlatePicture.jpg', 'licensePlatePicture.jpg', 400, 120, 12_000),
       picture(seed + 1, 'detectionPicture.jpg', 'detectionPicture.jpg', 1920, 1080, 158_000),
     ],
+    ...(links ? { pictureLinks: links } : {}),
     // IE-style boundary and no spaces in the part headers (ITC/ANPR capture).
     framing: {
       boundary: `---------------------------7e1${(0x3971310878 + ctx.sequence).toString(16).slice(-10)}`,
@@ -337,6 +366,12 @@ function accessControl(ctx: EventContext): EventContent {
   const person = pick(PEOPLE, ctx.sequence);
   const face = ctx.sequence % 3 !== 1;
   const serialNo = 1000 + ctx.sequence;
+  const jpeg = { width: 432, height: 768, size: 48_000, seed: pictureSeed('acs', ctx, 0) };
+  // URL mode (`pictureURLType URL`): the terminal keeps its capture and names it by URL.
+  const month = compactTime(eventDate(ctx), ctx.tzMinutes).slice(0, 6);
+  const link: PictureLink | null = ctx.pictures && ctx.pictureUrls
+    ? { path: `/LOCALS/pic/acsLinkCap/${month}_00/01_${serialNo}_0.jpeg@WEB${String(serialNo).padStart(12, '0')}`, jpeg }
+    : null;
   const event: Record<string, unknown> = {
     deviceName: 'Door 1',
     majorEventType: 5,
@@ -359,6 +394,7 @@ function accessControl(ctx: EventContext): EventContent {
     purePwdVerifyEnable: true,
     ...(face ? { FaceRect: { height: 0.331, width: 0.204, x: 0.404, y: 0.281 } } : {}),
     picturesNumber: ctx.pictures ? 1 : 0,
+    ...(link ? { pictureURL: deviceUrl(ctx, link.path) } : {}),
   };
   const json: Record<string, unknown> = {
     ipAddress: ctx.deviceIp,
@@ -377,10 +413,11 @@ function accessControl(ctx: EventContext): EventContent {
     eventType: 'AccessControllerEvent',
     json,
     jsonIndent: 4,
-    pictures: ctx.pictures
-      ? [picture(pictureSeed('acs', ctx, 0), 'Picture', 'Picture.jpg', 432, 768, 48_000, 'pictureImage')]
+    pictures: ctx.pictures && !link
+      ? [picture(jpeg.seed, 'Picture', 'Picture.jpg', jpeg.width, jpeg.height, jpeg.size, 'pictureImage')]
       : [],
-    framing: ctx.pictures ? { boundary: 'MIME_boundary', eventPart: { name: 'AccessControllerEvent', contentType: 'application/json' } } : null,
+    ...(link ? { pictureLinks: [link] } : {}),
+    framing: ctx.pictures && !link ? { boundary: 'MIME_boundary', eventPart: { name: 'AccessControllerEvent', contentType: 'application/json' } } : null,
   };
 }
 

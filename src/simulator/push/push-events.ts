@@ -30,6 +30,10 @@ export interface PushRunOptions {
   channel?: number;
   /** Access-control events with their picture (default) or as plain JSON. */
   pictures?: boolean;
+  /** ANPR and access control name their pictures by URL (the device serves them; see publishPicture). */
+  pictureUrls?: boolean;
+  /** Called before an event that names pictures by URL is sent, for each such picture: the device serves it from then on. */
+  publishPicture?: (path: string, data: Buffer) => void;
   envelope?: BuildPushContext['envelope'];
   /** Sequence number of the first event, replays first (a device keeps counting across runs; default 0). */
   firstSequence?: number;
@@ -132,7 +136,7 @@ export async function pushEvents(target: PushTarget, options: PushRunOptions = {
   const build = (plan: Planned): BuiltPush => {
     const context: BuildPushContext = {
       deviceIp: options.deviceIp, mac: options.mac, channel: options.channel, nvr: options.nvr, quirks,
-      format: options.format, pictures: options.pictures, envelope: options.envelope,
+      format: options.format, pictures: options.pictures, pictureUrls: options.pictureUrls, envelope: options.envelope,
       activePostCount: plan.activePostCount, replay: plan.replay, sequence: plan.sequence,
     };
     if (distinct === 0) return buildPush(plan.kind, context);
@@ -147,6 +151,7 @@ export async function pushEvents(target: PushTarget, options: PushRunOptions = {
 
   const send = async (plan: Planned): Promise<void> => {
     const built = build(plan);
+    for (const picture of built.linkedPictures) options.publishPicture?.(picture.path, picture.data);
     const result: PushResult = {
       kind: plan.kind, eventType: built.eventType, replay: plan.replay, sequence: plan.sequence,
       activePostCount: plan.activePostCount, status: null, bytes: built.body.length,

@@ -7,6 +7,9 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DEFAULT_IDLE_TIMEOUT_MS, type RetryReason } from '../isapi/alert-stream';
 import { AlertStreamController, type StatusView } from './hikvision-alert-stream/alert-stream-controller';
 import type { HikvisionConfigNode } from './hikvision-config';
+import { pictureMode, type PictureMode } from '../isapi/event-pictures';
+import { pictureTimeoutMs } from '../isapi/picture-fetcher';
+import { LimitedLog } from './limited-log';
 import { StatusThrottle } from './status-throttle';
 
 interface AlertStreamDef extends NodeDef {
@@ -16,6 +19,8 @@ interface AlertStreamDef extends NodeDef {
   attachments?: boolean;
   heartbeats: 'drop' | 'pass';
   idleTimeout: string | number;
+  pictures?: PictureMode;
+  pictureTimeout?: string | number;
 }
 
 export default function register(RED: NodeAPI): void {
@@ -73,6 +78,7 @@ export default function register(RED: NodeAPI): void {
       if (urgent) status.now(shown);
       else status.later(shown);
     };
+    const warnings = new LimitedLog((text) => this.warn(text), (count) => RED._('hikvision-alert-stream.errors.held-back', { count }));
     const controller = new AlertStreamController({
       configId: config.id,
       device: config.device,
@@ -81,19 +87,23 @@ export default function register(RED: NodeAPI): void {
       attachments: def.attachments === true,
       heartbeats: def.heartbeats === 'pass' ? 'pass' : 'drop',
       idleTimeoutMs: Number.isFinite(idleSeconds) && idleSeconds > 0 ? idleSeconds * 1000 : DEFAULT_IDLE_TIMEOUT_MS,
+      pictures: pictureMode(def.pictures),
+      pictureTimeoutMs: pictureTimeoutMs(def.pictureTimeout),
     }, {
       send: (msg) => { this.send(msg); },
       status: show,
       refused: (origin) => { this.error(RED._('hikvision-alert-stream.errors.refused', { origin })); },
+      pictureProblem: (problem, device) => {
+        warnings.report('pictures', () => RED._('hikvision-alert-stream.errors.picture', { source: problem.source, path: problem.path, device, reason: problem.reason }));
+      },
       partError: (error, msg) => {
         this.error(RED._('hikvision-alert-stream.errors.bad-part', { code: error.code, detail: error.message, remote: msg.remoteAddress }), msg);
       },
     });
     controller.start();
     this.on('close', (_removed: boolean, done: () => void) => {
-      controller.stop();
       status.stop();
-      done();
+      controller.stop().then(() => done(), () => done());
     });
   }
 

@@ -7,6 +7,9 @@ import type { NodeMessage } from 'node-red';
 import { alertStreamRegistry, type AlertStreamLease } from '../../isapi/alert-stream-registry';
 import type { RetryReason, StreamState } from '../../isapi/alert-stream';
 import type { DeviceTarget } from '../../isapi/device-target';
+import type { PictureMode, PictureProblem } from '../../isapi/event-pictures';
+import { PictureDelivery } from '../../isapi/picture-delivery';
+import { DEFAULT_PICTURE_LIMITS } from '../../isapi/picture-fetcher';
 import { isHeartbeat } from '../../isapi/stream-heartbeat';
 import { toEmailAttachments } from '../../push/email-attachments';
 import type { HikEvent } from '../../push/hik-event';
@@ -21,6 +24,9 @@ export interface AlertStreamSettings {
   attachments: boolean;
   heartbeats: 'drop' | 'pass';
   idleTimeoutMs: number;
+  /** Pictures for events that came without them (as the listener's option); `as-sent` by default. */
+  pictures?: PictureMode;
+  pictureTimeoutMs?: number;
 }
 
 export interface AlertStreamMessage extends NodeMessage {
@@ -45,6 +51,8 @@ export interface AlertStreamOutputs {
   status(view: StatusView, urgent: boolean): void;
   refused(origin: string): void;
   partError(error: PushError, msg: { payload: Buffer; topic: string; remoteAddress: string; code: string }): void;
+  /** A picture the event names could not be fetched; the event went out without it. */
+  pictureProblem(problem: PictureProblem, device: string): void;
 }
 
 export class AlertStreamController {
@@ -52,9 +60,17 @@ export class AlertStreamController {
   private count = 0;
   private last: { eventType: string; at: Date } | undefined;
   private readonly host: string;
+  private readonly pictures: PictureDelivery;
 
   constructor(private readonly settings: AlertStreamSettings, private readonly out: AlertStreamOutputs) {
     this.host = settings.device.host.replace(/^\[(.*)\]$/, '$1');
+    this.pictures = new PictureDelivery({
+      mode: settings.images === 'none' ? 'as-sent' : settings.pictures ?? 'as-sent',
+      limits: { ...DEFAULT_PICTURE_LIMITS, timeoutMs: settings.pictureTimeoutMs ?? DEFAULT_PICTURE_LIMITS.timeoutMs },
+      onProblem: (problem, device) => { out.pictureProblem(problem, device); },
+      // The stream's own device: its config node registered the login under this address.
+      onUnknownDevice: () => undefined,
+    });
   }
 
   start(): void {
@@ -70,15 +86,17 @@ export class AlertStreamController {
     });
   }
 
-  /** Leaves the stream; the last node to leave closes its socket at once. */
-  stop(): void {
+  /** Leaves the stream; the last node to leave closes its socket at once. Resolves once events waiting for pictures went out. */
+  stop(): Promise<void> {
     this.lease?.release();
     this.lease = null;
+    return this.pictures.idle();
   }
 
   private onEvent(event: HikEvent): void {
     if (this.settings.heartbeats === 'drop' && isHeartbeat(event)) return;
-    this.deliver(event);
+    if (event.replay && this.settings.replays === 'drop') return;
+    this.pictures.deliver(event, [this.host], (e) => { this.deliver(e); });
   }
 
   /** The one way out for every message of this node. */

@@ -171,7 +171,7 @@ export class IscSubscribeController {
       events: (notify) => {
         this.pushed();
         for (const event of notify.events) {
-          const message = (payload: IscEvent): NodeMessage => ({ payload, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime } as NodeMessage);
+          const message = (payload: IscEvent): NodeMessage => ({ payload, topic: iscEventTopic(notify.ability, event), ability: notify.ability, sendTime: notify.sendTime });
           this.outgoing.push(this.settings.fetchPictures ? this.withPictures(notify.ability, event).then(message) : message(event));
         }
       },
@@ -197,7 +197,7 @@ export class IscSubscribeController {
   private async withPictures(ability: string, event: IscEvent): Promise<IscEvent> {
     const deadline = Date.now() + DEFAULT_PLATFORM_PICTURE_LIMITS.timeoutMs;
     const { images, failures } = await fetchPlatformPictures(this.client, this.platform, ability, event, deadline);
-    const [first] = failures;
+    const first = failures.at(0);
     if (first) this.pictureWarnings.report('pictures', () => this.RED._('hikvision-isc-subscribe.errors.picture', { uri: first.uri, reason: first.reason }));
     return { ...event, images };
   }

@@ -73,7 +73,7 @@ describe('iSC editor files', () => {
     assert.equal(definition.category, 'hikvision');
     assert.equal(definition.outputs, 2);
     assert.deepEqual(Object.keys(definition.defaults).sort(), [
-      'callbackUrl', 'eventLvl', 'eventTypes', 'listenPort', 'name', 'path', 'platform', 'resubscribeInterval', 'silentAfter', 'subType', 'unsubscribeOnClose',
+      'callbackUrl', 'eventLvl', 'eventTypes', 'listenPort', 'name', 'path', 'pictures', 'platform', 'resubscribeInterval', 'silentAfter', 'subType', 'unsubscribeOnClose',
     ]);
     assert.equal(definition.defaults.platform?.type, 'hikvision-isc');
     assert.equal(definition.defaults.unsubscribeOnClose?.value, false);

@@ -30,13 +30,13 @@ describe('httpHosts request', () => {
   it('points the slot at the listener: detected host, listen port, digest with its credentials', () => {
     const request = resolveRequest(withOverrides(DEF, {}), { listen: LISTEN }, '192.168.1.10', RED);
     assert.deepEqual(request, {
-      action: 'set', slot: 'auto', format: 'auto',
+      action: 'set', slot: 'auto', format: 'auto', centerRules: null,
       target: { host: '192.168.1.10', portNo: 8088, url: '/alarm', protocolType: 'HTTP', httpAuthenticationMethod: 'MD5digest', userName: 'cam', password: 'pw' },
     });
   });
 
   it('names the bad field', () => {
-    assert.throws(() => resolveRequest(withOverrides(DEF, { action: 'delete' }), { listen: LISTEN }, 'h', RED), /action must be get, set, test or capabilities, not "delete"/);
+    assert.throws(() => resolveRequest(withOverrides(DEF, { action: 'delete' }), { listen: LISTEN }, 'h', RED), /action must be get, set, test, capabilities or linkage, not "delete"/);
     assert.throws(() => resolveRequest(withOverrides(DEF, { port: 70000 }), { listen: LISTEN }, 'h', RED), /port must be 1-65535, not "70000"/);
     assert.throws(() => resolveRequest(withOverrides(DEF, {}), { listen: LISTEN }, null, RED), /set "host"/);
   });

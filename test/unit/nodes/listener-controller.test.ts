@@ -42,8 +42,11 @@ describe('listener controller', () => {
   });
 
   it('reads the node settings with the defaults of older flows', () => {
-    assert.deepEqual(listenerMessageOptions({}), { wantImages: true, replays: 'tag', attachments: false });
-    assert.deepEqual(listenerMessageOptions({ images: 'none', replays: 'drop', attachments: true }), { wantImages: false, replays: 'drop', attachments: true });
+    assert.deepEqual(listenerMessageOptions({}), { wantImages: true, replays: 'tag', attachments: false, pictures: 'as-sent', pictureTimeoutMs: 5000 });
+    assert.deepEqual(listenerMessageOptions({ images: 'none', replays: 'drop', attachments: true, pictures: 'snapshot' }), {
+      wantImages: false, replays: 'drop', attachments: true, pictures: 'as-sent', pictureTimeoutMs: 5000,
+    });
+    assert.deepEqual(listenerMessageOptions({ pictures: 'fetch-urls', pictureTimeout: '2' }).pictures, 'fetch-urls');
   });
 
   it('builds one message per event: topic from the device address, replays tagged or dropped', () => {

@@ -12,7 +12,7 @@ describe('node settings', () => {
   it('config: the device with default ports, the listen settings, an unreadable certificate as listenError', () => {
     const def = { host: ' 192.168.1.64 ', port: '', protocol: 'https', listenPort: 'x', listenBind: '', listenAuth: 'digest', listenTls: true, tlsCert: '/nonexistent/cert.pem', tlsKey: '/nonexistent/key.pem', allowList: '10.0.0.1, 10.0.1.*' } as unknown as HikvisionConfigDef;
     const creds = { username: 'admin', password: 'pw', listenUsername: 'cam', listenPassword: 'lp' };
-    assert.deepEqual(deviceTarget(def, creds), { host: '192.168.1.64', port: 443, protocol: 'https', rejectUnauthorized: false, username: 'admin', password: 'pw' });
+    assert.deepEqual(deviceTarget(def, creds), { host: '192.168.1.64', port: 443, protocol: 'https', rejectUnauthorized: false, username: 'admin', password: 'pw', allowBasic: false });
     const { listen, listenError } = listenSettings(def, creds, RED);
     assert.equal(listen.port, 8088);
     assert.deepEqual(listen.auth, { mode: 'digest', username: 'cam', password: 'lp' });

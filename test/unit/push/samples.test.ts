@@ -97,7 +97,7 @@ describe('push parser: the stored device samples', () => {
     assert.deepEqual(found, expected);
   });
 
-  for (const corpus of files.filter((file) => file.endsWith('.jsonl'))) {
+  for (const corpus of files.filter((file) => file.endsWith('.jsonl') && file.includes('corpus'))) {
     it(`corpus ${corpus}: every alertStream XML part parses`, () => {
       const lines = text(corpus).split('\n').filter((line) => line.trim() !== '');
       assert.ok(lines.length > 500);

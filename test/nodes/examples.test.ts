@@ -43,8 +43,8 @@ const EXPECTED_LABELS = [
   'Keep a camera pushing',
   'device alarms to MQTT',
   'iSC door events to filter and debug',
-  'pull events from a camera (alertStream)',
   'motion with a snapshot to e-mail',
+  'pull events from a camera (alertStream)',
   'set up HTTP listening on a device',
   'simulator demo',
 ];

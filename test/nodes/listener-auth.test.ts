@@ -187,7 +187,7 @@ describe(`listener device authentication and allow-list on ${process.env.NODE_RE
 
   it('item 6: a second config node with other security on the same port and path gets an error and no route', async () => {
     const flow: FlowNode[] = [
-      { id: 'f1', type: 'tab', label: 'shared' },
+      { id: 'f1', type: 'tab', label: 'one route' },
       { id: 'weak', type: 'hikvision-config', host: '', listenPort: port, listenAuth: 'basic' },
       { id: 'strong', type: 'hikvision-config', host: '', listenPort: port, listenAuth: 'basic', allowList: '127.0.0.1' },
       { id: 'lWeak', z: 'f1', type: 'hikvision-listener', config: 'weak', path: '/alarm', images: 'none', replays: 'tag', wires: [['outWeak']] },
@@ -211,7 +211,7 @@ describe(`listener device authentication and allow-list on ${process.env.NODE_RE
 
   it('item 6: config nodes with identical security still share a port and path', async () => {
     const flow: FlowNode[] = [
-      { id: 'f1', type: 'tab', label: 'shared' },
+      { id: 'f1', type: 'tab', label: 'one route' },
       { id: 'a', type: 'hikvision-config', host: '', listenPort: port, listenAuth: 'basic', allowList: '127.0.0.1, 10.0.0.0/8' },
       { id: 'b', type: 'hikvision-config', host: '', listenPort: port, listenAuth: 'basic', allowList: '10.0.0.0/8 127.0.0.1' },
       { id: 'la', z: 'f1', type: 'hikvision-listener', config: 'a', path: '/alarm', images: 'none', replays: 'tag', wires: [['outA']] },

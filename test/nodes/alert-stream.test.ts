@@ -8,6 +8,7 @@ import { AlertStream } from '../../src/isapi/alert-stream';
 import { alertStreamRegistry } from '../../src/isapi/alert-stream-registry';
 import type { HikEvent } from '../../src/push/hik-event';
 import { startDeviceSimulator, type DeviceSimulator } from '../../src/simulator/device/device-simulator';
+import { snapshotJpeg } from '../../src/simulator/device/picture-store';
 import type { StreamEvent } from '../../src/simulator/push/build-push';
 import { EVENT_KINDS } from '../../src/simulator/push/event-kind';
 import { pushEvents } from '../../src/simulator/push/push-events';
@@ -160,5 +161,20 @@ describe('hikvision-alert-stream node', () => {
     await pushEvents({ host: '127.0.0.1', port, path: '/alarm' }, { kinds: ['vmd'] });
     const [msg] = await out.waitFor(1);
     assert.equal(msg.via, 'push');
+  });
+
+  it('pictures "snapshot": a motion event from the stream gets the channel\'s snapshot from the same device', async () => {
+    sim = await startDeviceSimulator({ alertStream: { heartbeatMs: 0 } });
+    const { flow: f, credentials } = flow(sim, { pictures: 'snapshot', attachments: true });
+    await loadFlow(nodes, f, credentials);
+    const out = collect<StreamMsg>('out');
+    await eventually(() => sim.alertStream.stats().open === 1, 'the stream to open');
+    await sim.alertStream.emit({ kinds: ['vmd'] });
+    const [vmd] = await out.waitFor(1);
+    assert.equal(vmd.payload.eventType, 'VMD');
+    assert.equal(vmd.payload.images.length, 1);
+    assert.equal(vmd.payload.images[0].source, 'snapshot');
+    assert.ok(vmd.payload.images[0].data.equals(snapshotJpeg(vmd.payload.channelID ?? 1)), 'the channel snapshot, byte-exact');
+    assert.equal(vmd.attachments?.length, 1);
   });
 });

@@ -66,6 +66,21 @@ function settingsFile(port: number): string {
   return `module.exports = ${JSON.stringify(settings, null, 2)};\n`;
 }
 
+/**
+ * Stops a Node-RED child: SIGINT first, so it stops its flows (and closes the listeners' ports)
+ * before it exits, SIGKILL if it has not after 20 s; then removes its user directory.
+ */
+export async function stopNodeRedProcess(child: ChildProcess, userRoot: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGINT');
+    if (!(await waitForExit(child, 20_000))) {
+      child.kill('SIGKILL');
+      await waitForExit(child, 5_000);
+    }
+  }
+  fs.rmSync(userRoot, { recursive: true, force: true });
+}
+
 function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -99,17 +114,7 @@ export async function startNodeRed(startTimeoutMs = 90_000): Promise<RunningNode
   child.stderr.on('data', (c: Buffer) => { output += c.toString('utf8'); });
   const url = `http://127.0.0.1:${port}`;
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      // SIGINT lets Node-RED stop its flows (and close the listeners' ports) before it exits.
-      child.kill('SIGINT');
-      if (!(await waitForExit(child, 20_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
-    }
-    fs.rmSync(root, { recursive: true, force: true });
-  };
+  const stop = (): Promise<void> => stopNodeRedProcess(child, root);
 
   try {
     const end = Date.now() + startTimeoutMs;

@@ -52,7 +52,7 @@ describe(`listener pictures (${process.env.NODE_RED_PACKAGE ?? 'node-red'})`, fu
   });
 
   /** A simulated device whose slot points at the listener, and a flow whose config node knows its login. */
-  async function setUp(pictures: string, simOptions: DeviceSimulatorOptions = {}, device: { host?: string; port?: number; password?: string } = {}) {
+  async function setUp(pictures: string, simOptions: DeviceSimulatorOptions = {}, device: { host?: string; port?: number; password?: string } = {}, replays = 'tag') {
     sim = await startDeviceSimulator({
       username: USER, password: PASSWORD, storedEvents: 0, slots: [{ ipAddress: '127.0.0.1', portNo: listenPort, url: '/alarm' }], ...simOptions,
     });
@@ -62,7 +62,7 @@ describe(`listener pictures (${process.env.NODE_RED_PACKAGE ?? 'node-red'})`, fu
         id: 'cfg', type: 'hikvision-config', host: device.host ?? '127.0.0.1', port: device.port ?? sim.port, protocol: 'http', listenPort, listenAuth: 'none',
       },
       {
-        id: 'listener', z: 'f1', type: 'hikvision-listener', config: 'cfg', path: '/alarm', images: 'buffer', replays: 'tag', attachments: true,
+        id: 'listener', z: 'f1', type: 'hikvision-listener', config: 'cfg', path: '/alarm', images: 'buffer', replays, attachments: true,
         pictures, pictureTimeout: 1, wires: [['out']],
       },
       { id: 'out', z: 'f1', type: 'helper' },
@@ -207,5 +207,18 @@ describe(`listener pictures (${process.env.NODE_RED_PACKAGE ?? 'node-red'})`, fu
       const text = JSON.stringify(msg, (key, value: unknown) => (key === 'data' || key === 'content' ? undefined : value));
       assert.ok(!text.includes(PASSWORD), 'the config node\'s password is in no message');
     }
+  });
+
+  it('a replay the listener drops costs no picture request', async () => {
+    const requests: string[] = [];
+    const { out } = await setUp('fetch-urls', { pushDefaults: { pictureUrls: true }, log: (line) => requests.push(line) }, {}, 'drop');
+    const replay = JSON.parse(buildPush('acs', { pictures: false, replay: true }).body.toString('utf8')) as Record<string, Record<string, unknown>>;
+    replay.AccessControllerEvent.pictureURL = 'http://192.168.1.64/LOCALS/pic/acsLinkCap/replayed.jpeg';
+    await request({ port: listenPort, method: 'POST', path: '/alarm', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(replay) });
+    await (sim as DeviceSimulator).push({ kinds: ['acs'], total: 1 });
+    const [live] = await out.waitFor(1);
+    assert.equal(live.payload.replay, false);
+    assert.equal(live.payload.images.length, 1);
+    assert.deepEqual(requests.filter((line) => line.includes('replayed.jpeg')), [], 'the dropped replay fetched nothing');
   });
 });

@@ -4,12 +4,12 @@
  * its flow file. A push that makes the process run out of heap kills the child, so a memory
  * regression fails a test instead of only using more memory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { packageDir, PACKAGE_NAME } from '../browser/node-red-process';
+import { packageDir, PACKAGE_NAME, stopNodeRedProcess } from '../browser/node-red-process';
 import { freePort } from './http';
 
 export interface ChildNodeRed {
@@ -31,14 +31,6 @@ export function getText(url: string): Promise<{ status: number; body: string }> 
       res.on('error', reject);
     });
     req.on('error', reject);
-  });
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
   });
 }
 
@@ -74,17 +66,7 @@ export async function startChildNodeRed(flow: object[], heapMb: number, startTim
   child.stderr.on('data', (c: Buffer) => { output += c.toString('utf8'); });
   const url = `http://127.0.0.1:${port}`;
   const alive = (): boolean => child.exitCode === null && child.signalCode === null;
-  const stop = async (): Promise<void> => {
-    if (alive()) {
-      child.kill('SIGINT');
-      await waitForExit(child, 20_000);
-      if (alive()) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
-    }
-    fs.rmSync(root, { recursive: true, force: true });
-  };
+  const stop = (): Promise<void> => stopNodeRedProcess(child, root);
 
   try {
     const end = Date.now() + startTimeoutMs;

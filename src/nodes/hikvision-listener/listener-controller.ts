@@ -79,7 +79,9 @@ export class ListenerController {
       images: wantImages,
       onEvents: (events, meta) => {
         const { port } = this;
-        for (const event of events) this.pictures.deliver(event, [meta.remoteAddress, event.ipAddress], (e) => this.deliver(e, meta));
+        for (const event of events) {
+          if (!this.messages.drops(event)) this.pictures.deliver(event, [meta.remoteAddress, event.ipAddress], (e) => this.deliver(e, meta));
+        }
         this.count += events.length;
         const last = events.at(-1);
         if (last) this.status.later({ fill: 'green', shape: 'dot', text: `:${port} · ${this.count} · ${last.eventType} ${this.clock.text()}` });

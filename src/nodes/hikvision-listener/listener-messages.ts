@@ -62,9 +62,14 @@ export class ListenerMessages {
 
   constructor(private readonly options: ListenerMessageOptions) {}
 
+  /** A replay the settings drop: nothing to send, and nothing to fetch pictures for. */
+  drops(event: HikEvent): boolean {
+    return event.replay && this.options.replays === 'drop';
+  }
+
   toMessage(event: HikEvent, meta: PushMeta): ListenerMessage | null {
-    const { wantImages, replays } = this.options;
-    if (event.replay && replays === 'drop') return null;
+    const { wantImages } = this.options;
+    if (this.drops(event)) return null;
     const payload = wantImages ? event : { ...event, images: [] };
     const source = event.ipAddress ?? meta.remoteAddress.replace(/^::ffff:/, '');
     const msg: ListenerMessage = {
@@ -74,7 +79,7 @@ export class ListenerMessages {
       remoteAddress: meta.remoteAddress,
       via: 'push',
     };
-    if (event.replay && replays === 'tag') {
+    if (event.replay && this.options.replays === 'tag') {
       msg.replay = true;
       msg.topic += '/replay';
     }
